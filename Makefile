@@ -11,7 +11,7 @@ KERNELRELEASE ?= $(shell uname -r)
 KERNEL_SRC ?= /lib/modules/$(KERNELRELEASE)/build
 KDIR ?= $(KERNEL_SRC)
 
-.PHONY: all module tools clean help
+.PHONY: all module tools clean help FORCE
 
 all: module tools
 
@@ -24,9 +24,21 @@ module:
 tools:
 	$(MAKE) -C tools
 
+# One build per kernel side by side, for the rig: build/<release>/ gets a
+# copy of the module sources and build/<release>/module/tcpstat.ko.  With
+# WERROR=1 any compiler warning fails the build (the rig builds with W=1).
+MODULE_SRCS := Kbuild dkms.conf $(wildcard module/Kbuild module/*.[ch])
+build/%/module/tcpstat.ko: $(MODULE_SRCS) FORCE
+	@mkdir -p build/$*/module
+	@for f in $(MODULE_SRCS); do cmp -s $$f build/$*/$$f || cp $$f build/$*/$$f; done
+	$(MAKE) -C $(or $(KDIR_$*),/lib/modules/$*/build) M=$(CURDIR)/build/$* \
+		$(if $(WERROR),KCFLAGS=-Werror) modules
+
+FORCE:
+
 clean:
 	rm -f module/*.o module/*.ko module/*.mod module/*.mod.c \
 	      module/.*.cmd module/.*.d module/modules.order \
 	      .*.cmd modules.order Module.symvers
-	rm -rf .tmp_versions
+	rm -rf .tmp_versions build
 	-$(MAKE) -C tools clean
