@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Error reports and small helpers shared by the sources and main. */
+#ifndef TCPSTAT_UTIL_H
+#define TCPSTAT_UTIL_H
+
+#include <stddef.h>
+
+/* Exit statuses. */
+#define EXIT_OK		0
+#define EXIT_RUNTIME	1	/* module not loaded, permission, netlink, ... */
+#define EXIT_INPUT	2	/* usage error or malformed input */
+
+/*
+ * One error, reported by the caller as "tcpstat: <msg>" on one line.
+ * status is the exit status it calls for.
+ */
+struct tcpstat_err {
+	int status;
+	char msg[512];
+};
+
+void err_set(struct tcpstat_err *e, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Copy s[0..len) into dst as printable ASCII: bytes outside 0x20..0x7e
+ * become \xHH (backslash too), and input past 32 bytes becomes "...".  dst is
+ * always terminated.
+ */
+void quote(char *dst, size_t size, const char *s, size_t len);
+
+/* "/proc/PID/rest" or "/proc/rest" (pid 0) under root into buf; -1 if too long. */
+int proc_path(char *buf, size_t size, const char *root, int pid, const char *rest);
+
+#endif /* TCPSTAT_UTIL_H */
