@@ -12,8 +12,9 @@
 #include <linux/proc_fs.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
-#include <linux/seq_file_net.h>
+/* Before seq_file_net.h, which uses netns_tracker without including it. */
 #include <net/net_namespace.h>
+#include <linux/seq_file_net.h>
 #include <net/tcp_states.h>
 
 #include "tcpstat.h"
