@@ -59,6 +59,11 @@ static inline const char *enter_test_netns(void)
 			 strerror(-err));
 		return why;
 	}
+	/* Loopback connects may recycle TIME_WAIT sockets (tcp_tw_reuse=2
+	 * by default), which would make TIME_WAIT counts unpredictable.
+	 */
+	if (sysctl_write("net.ipv4.tcp_tw_reuse", "0"))
+		return "cannot set net.ipv4.tcp_tw_reuse=0";
 	return NULL;
 }
 
