@@ -64,6 +64,9 @@ static inline const char *enter_test_netns(void)
 	 */
 	if (sysctl_write("net.ipv4.tcp_tw_reuse", "0"))
 		return "cannot set net.ipv4.tcp_tw_reuse=0";
+	/* The default cap is half the ehash size: 8 with 16 buckets. */
+	if (sysctl_write("net.ipv4.tcp_max_tw_buckets", "1000000"))
+		return "cannot set net.ipv4.tcp_max_tw_buckets";
 	return NULL;
 }
 

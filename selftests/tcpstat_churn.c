@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Churn: connections opening and closing at full speed over IPv4 and IPv6,
+ * network namespaces created and destroyed, several processes reading the
+ * module's files in a loop, and (reload case) the module unloaded and
+ * loaded again repeatedly under them.  Every read that succeeds must be
+ * well formed; once the churn stops the counts equal ss exactly.
+ *
+ * TCPSTAT_CHURN_SECONDS (default 20) bounds the churn; TCPSTAT_RELOADS
+ * (default 40) is the number of unload/load cycles; the module is loaded
+ * from TCPSTAT_KO if set, else with modprobe.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tcpstat_check.h"
+
+#define READERS		4
+#define HELD_PAIRS	10
+
+/* Shared with every worker process. */
+struct board {
+	volatile int stop;		/* churn stops */
+	/*
+	 * Bumped before each unload and after each load: odd while the
+	 * module may be absent.  A failed read is excused only if a reload
+	 * happened since the descriptor was opened.
+	 */
+	volatile unsigned long gen;
+	unsigned long reads, bad_reads, churned, namespaces, ns_bad, held;
+	char bad[256];			/* the first bad read, for the log */
+};
+
+static struct board *board;
+
+static long env_long(const char *name, long def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? atol(v) : def;
+}
+
+static void note_bad(const char *what)
+{
+	if (!board->bad[0])
+		snprintf(board->bad, sizeof(board->bad), "%s", what);
+	__sync_fetch_and_add(&board->bad_reads, 1);
+}
+
+/* Could a reload explain a failure of something begun at generation g? */
+static bool reload_since(unsigned long g)
+{
+	return g % 2 || board->gen != g;
+}
+
+/* Open, read, re-read through lseek(0), parse every successful read. */
+static void reader_loop(int id)
+{
+	static const char *const paths[] = {
+		PROC_TCPSTAT, PROC_NET_TCPSTAT, "/proc/self/net/tcpstat",
+	};
+	const char *path = paths[id % 3];
+	char buf[1024], why[200];
+	unsigned long opened = 0;
+	struct counts c;
+	int fd = -1, round;
+	ssize_t r;
+
+	while (!board->stop) {
+		for (round = 0; round < 2; round++) {
+			if (fd < 0) {
+				opened = board->gen;
+				fd = open(path, O_RDONLY | O_CLOEXEC);
+			}
+			if (fd < 0) {
+				if (errno != ENOENT || !reload_since(opened)) {
+					snprintf(why, sizeof(why), "open %s: %s",
+						 path, strerror(errno));
+					note_bad(why);
+				}
+				break;
+			}
+			r = pread(fd, buf, sizeof(buf) - 1, 0);
+			if (r < 0) {
+				/* A file cut off by rmmod answers EIO. */
+				if (errno != EIO || !reload_since(opened)) {
+					snprintf(why, sizeof(why), "read %s: %s",
+						 path, strerror(errno));
+					note_bad(why);
+				}
+				close(fd);
+				fd = -1;
+				break;
+			}
+			buf[r] = '\0';
+			if (counts_parse(buf, &c)) {
+				snprintf(why, sizeof(why), "%s: malformed: %.120s",
+					 path, buf);
+				note_bad(why);
+			}
+			__sync_fetch_and_add(&board->reads, 1);
+		}
+		/* Half the readers keep their descriptor across reads. */
+		if (id % 2 && fd >= 0) {
+			close(fd);
+			fd = -1;
+		}
+	}
+}
+
+static void linger0(int fd)
+{
+	struct linger l = { 1, 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+}
+
+/* Open a batch, then close it four different ways; hold a final set. */
+static void churn_loop(const struct fam *f)
+{
+	int lfd, port, c[16], s[16], i;
+
+	lfd = tcp_listener(f, NULL, 1024, 0, &port);
+	if (lfd < 0)
+		_exit(1);
+	while (!board->stop) {
+		for (i = 0; i < 16; i++) {
+			c[i] = tcp_connect(f, NULL, port, false, 0, 0);
+			s[i] = c[i] < 0 ? -1 : tcp_accept(lfd, 5000);
+			if (s[i] < 0)
+				_exit(1);
+		}
+		for (i = 0; i < 16; i++) {
+			switch (i % 4) {
+			case 0:	/* client first: TIME_WAIT on the client */
+				close(c[i]);
+				close(s[i]);
+				break;
+			case 1:	/* server first */
+				close(s[i]);
+				close(c[i]);
+				break;
+			case 2:	/* reset */
+				linger0(c[i]);
+				close(c[i]);
+				close(s[i]);
+				break;
+			default: /* half close, then both */
+				shutdown(c[i], SHUT_WR);
+				close(s[i]);
+				close(c[i]);
+				break;
+			}
+		}
+		__sync_fetch_and_add(&board->churned, 16);
+	}
+	for (i = 0; i < HELD_PAIRS; i++) {
+		c[0] = tcp_connect(f, NULL, port, false, 0, 0);
+		if (c[0] < 0 || tcp_accept(lfd, 5000) < 0)
+			_exit(1);
+	}
+	__sync_fetch_and_add(&board->held, 1);
+	for (;;)
+		pause();
+}
+
+/* Namespaces born and destroyed; each must count itself exactly. */
+static void netns_loop(void)
+{
+	struct counts expect, seen;
+	unsigned long g;
+	int status, r;
+	pid_t pid;
+
+	while (!board->stop) {
+		g = board->gen;
+		pid = fork();
+		if (pid == 0) {
+			memset(&expect, 0, sizeof(expect));
+			if (netns_fresh() ||
+			    sysctl_write("net.ipv4.tcp_tw_reuse", "0") ||
+			    make_established(&fam_ipv4, 2, &expect) ||
+			    make_time_wait(&fam_ipv6, 1, &expect))
+				_exit(1);
+			r = counts_wait(PROC_NET_TCPSTAT, &expect, 5000, &seen);
+			_exit(r ? 2 : 0);
+		}
+		if (pid < 0 || waitpid(pid, &status, 0) != pid ||
+		    !WIFEXITED(status) || WEXITSTATUS(status) == 1) {
+			__sync_fetch_and_add(&board->ns_bad, 1);
+			note_bad("a short-lived namespace could not be set up");
+		} else if (WEXITSTATUS(status) && !reload_since(g)) {
+			__sync_fetch_and_add(&board->ns_bad, 1);
+			note_bad("a short-lived namespace miscounted itself");
+		}
+		__sync_fetch_and_add(&board->namespaces, 1);
+	}
+	_exit(0);
+}
+
+static int module_unload(void)
+{
+	int tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		if (!syscall(SYS_delete_module, "tcpstat", O_NONBLOCK))
+			return 0;
+		if (errno != EAGAIN && errno != EBUSY)
+			return -errno;
+		usleep(10000);
+	}
+	return -EBUSY;
+}
+
+static int module_load(void)
+{
+	const char *ko = getenv("TCPSTAT_KO");
+	int fd, err = 0;
+
+	if (!ko || !*ko)
+		return system("modprobe tcpstat") ? -ENOEXEC : 0;
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (syscall(SYS_finit_module, fd, "", 0))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static bool can_reload(char *why, size_t len)
+{
+	const char *ko = getenv("TCPSTAT_KO");
+
+	if (ko && *ko) {
+		if (access(ko, R_OK) == 0)
+			return true;
+		snprintf(why, len, "TCPSTAT_KO=%s: %s", ko, strerror(errno));
+		return false;
+	}
+	if (system("modinfo tcpstat >/dev/null 2>&1") == 0)
+		return true;
+	snprintf(why, len, "no TCPSTAT_KO and modprobe cannot find tcpstat");
+	return false;
+}
+
+/*
+ * Quiescent now, but TIME_WAIT sockets may still expire: compare only
+ * around an ss run that the module saw nothing change across.
+ */
+static int settled_compare(struct counts *mod, struct counts *ss)
+{
+	struct counts after;
+	int tries;
+
+	for (tries = 0; tries < 50; tries++) {
+		if (counts_read(PROC_TCPSTAT, mod) || counts_ss(ss) ||
+		    counts_read(PROC_TCPSTAT, &after))
+			return -1;
+		if (counts_equal(mod, &after) && !mod->n[ST_LAST_ACK] &&
+		    !mod->n[ST_FIN_WAIT1] && !mod->n[ST_CLOSING])
+			return counts_equal(mod, ss) ? 0 : -1;
+		usleep(100000);
+	}
+	return -1;
+}
+
+FIXTURE(churn) {
+	pid_t pids[16];
+	int npids;
+};
+
+FIXTURE_SETUP(churn)
+{
+	const char *why = enter_test_netns();
+
+	if (why)
+		SKIP(return, "%s", why);
+	board = mmap(NULL, sizeof(*board), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, board);
+	memset(board, 0, sizeof(*board));
+	ASSERT_EQ(0, nofile_raise(65536));
+	ASSERT_EQ(0, sysctl_write("net.ipv4.ip_local_port_range", "1024 65535"));
+	ASSERT_EQ(0, sysctl_write("net.ipv4.tcp_max_tw_buckets", "1000000"));
+	self->npids = 0;
+}
+
+FIXTURE_TEARDOWN(churn)
+{
+	int i;
+
+	if (board)
+		board->stop = 1;
+	for (i = 0; i < self->npids; i++) {
+		kill(self->pids[i], SIGKILL);
+		waitpid(self->pids[i], NULL, 0);
+	}
+}
+
+static void start_workers(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(churn) * self)
+{
+	int i;
+
+	for (i = 0; i < READERS + 3; i++) {
+		pid_t pid = fork();
+
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			if (i < READERS) {
+				reader_loop(i);
+				_exit(0);
+			}
+			if (i == READERS)
+				churn_loop(&fam_ipv4);
+			if (i == READERS + 1)
+				churn_loop(&fam_ipv6);
+			netns_loop();
+		}
+		self->pids[self->npids++] = pid;
+	}
+}
+
+static void finish(struct __test_metadata *_metadata, FIXTURE_DATA(churn) * self)
+{
+	long deadline = now_ms() + 30000;
+	struct counts mod, ss;
+
+	board->stop = 1;
+	while (board->held < 2 && now_ms() < deadline)
+		usleep(10000);
+	ASSERT_EQ(2UL, board->held);
+	TH_LOG("%lu reads (%lu bad), %lu connections churned, %lu namespaces (%lu bad)",
+	       board->reads, board->bad_reads, board->churned,
+	       board->namespaces, board->ns_bad);
+	if (board->bad[0])
+		TH_LOG("first problem: %s", board->bad);
+	ASSERT_LT(0UL, board->reads);
+	ASSERT_LT(0UL, board->churned);
+	ASSERT_EQ(0UL, board->bad_reads);
+	ASSERT_EQ(0UL, board->ns_bad);
+
+	ASSERT_EQ(0, settled_compare(&mod, &ss)) {
+		TH_LOG("module: %s", counts_str(&mod));
+		TH_LOG("ss:     %s", counts_str(&ss));
+	}
+	ASSERT_EQ(2UL * 2 * HELD_PAIRS, mod.n[ST_ESTABLISHED]);
+	ASSERT_EQ(2UL, mod.n[ST_LISTEN]);
+}
+
+TEST_F_TIMEOUT(churn, readers_under_churn, 900)
+{
+	long seconds = env_long("TCPSTAT_CHURN_SECONDS", 20);
+
+	start_workers(_metadata, self);
+	sleep(seconds);
+	finish(_metadata, self);
+}
+
+TEST_F_TIMEOUT(churn, reload_under_readers, 3600)
+{
+	long seconds = env_long("TCPSTAT_CHURN_SECONDS", 20);
+	long reloads = env_long("TCPSTAT_RELOADS", 40), i;
+	long deadline = now_ms() + seconds * 1000;
+	char why[256];
+	int err;
+
+	if (!can_reload(why, sizeof(why)))
+		SKIP(return, "%s", why);
+	start_workers(_metadata, self);
+	for (i = 0; i < reloads || now_ms() < deadline; i++) {
+		board->gen++;
+		err = module_unload();
+		ASSERT_EQ(0, err)
+			TH_LOG("unload %ld: %s", i, strerror(-err));
+		usleep(rand() % 20000);
+		err = module_load();
+		board->gen++;
+		ASSERT_EQ(0, err)
+			TH_LOG("load %ld: %s", i, strerror(-err));
+		usleep(rand() % 20000);
+	}
+	TH_LOG("%ld unload/load cycles", i);
+	/* Loaded for good: from here on every read must succeed. */
+	ASSERT_TRUE(module_loaded());
+	sleep(2);
+	finish(_metadata, self);
+}
+
+TEST_HARNESS_MAIN
