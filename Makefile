@@ -11,7 +11,7 @@ KERNELRELEASE ?= $(shell uname -r)
 KERNEL_SRC ?= /lib/modules/$(KERNELRELEASE)/build
 KDIR ?= $(KERNEL_SRC)
 
-.PHONY: all module tools clean help FORCE
+.PHONY: all module tools clean help FORCE check check-debug demo bench fuzz
 
 all: module tools
 
@@ -36,9 +36,123 @@ build/%/module/tcpstat.ko: $(MODULE_SRCS) FORCE
 
 FORCE:
 
+# --- proving it --------------------------------------------------------------
+#
+# The host cannot load modules: every module test runs in a guest booted
+# under qemu TCG (selftests/vm/).  These targets install what they need
+# (Debian/Ubuntu packages, with root or sudo) and say so.
+#
+#   make check         everything; ends with "N passed, N failed, N skipped"
+#                      KERNELS=all adds the -rt kernels and cloud headers
+#   make check-debug   the suite and a stress run in a KASAN+lockdep kernel
+#   make demo          a guest showing /proc/tcpstat and the reader
+#   make bench         read cost at 1k..1M sockets (QUICK=1: up to 100k)
+
+KERNELS ?= default
+DEMO_KERNEL ?= $(shell ls /boot/vmlinuz-6.12.* 2>/dev/null | grep -v -e -rt- -e -cloud- | sort -V | tail -n 1 | sed 's|/boot/vmlinuz-||')
+
+check:
+	selftests/vm/deps check $(filter all,$(KERNELS))
+	KERNELS="$(KERNELS)" selftests/run-checks
+
+check-debug:
+	selftests/vm/deps check-debug
+	selftests/debug/check-debug
+
+demo:
+	selftests/vm/deps demo
+	$(MAKE) -s tools
+	$(MAKE) -s build/$(DEMO_KERNEL)/module/tcpstat.ko
+	selftests/vm/run-vm -k $(DEMO_KERNEL) -t 600 -- \
+		selftests/vm/guest-demo $(CURDIR)/build/$(DEMO_KERNEL)/module/tcpstat.ko
+
+bench:
+	selftests/vm/deps bench
+	bench/run $(if $(QUICK),--quick)
+
+fuzz:
+	$(MAKE) -C tools fuzz
+
+help:
+	@sed -n '/^# --- proving it/,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
+	@echo "build:   make [module] [KERNELRELEASE=<release> | KDIR=<tree>] [W=1], make tools, make clean"
+	@echo "install: make install [DESTDIR=] [PREFIX=/usr/local] [INSTALL_MOD_PATH=], make uninstall,"
+	@echo "         make dkms-install [DKMS_KERNELS=...], make dkms-uninstall"
+
+# --- installation -----------------------------------------------------------
+#
+# `make install` installs the module for KERNELRELEASE (modules_install,
+# then depmod), the reader and its man page, and a modules-load.d entry so
+# the module loads at boot.  DESTDIR and PREFIX apply to everything;
+# INSTALL_MOD_PATH (default: DESTDIR) to the module.
+
+PREFIX ?= /usr/local
+INSTALL_MOD_PATH ?= $(DESTDIR)
+INSTALL_MOD_DIR ?= updates
+MODULES_LOAD_D ?= /etc/modules-load.d
+DEPMOD ?= depmod
+# The release the module is installed for: KERNELRELEASE, unless only a
+# tree was named (KDIR or KERNEL_SRC), whose own name then counts.  Not the
+# other way round: Debian's 6.1 headers call themselves 6.1.192 while their
+# modules live under 6.1.0-<abi>-amd64.
+KDIR_GIVEN = $(filter command line environment,$(origin KDIR) $(origin KERNEL_SRC))
+KRELEASE = $(if $(and $(KDIR_GIVEN),$(filter file,$(origin KERNELRELEASE))),$(or \
+	   $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null),$(KERNELRELEASE)),$(KERNELRELEASE))
+# Distribution kernels do not ship their signing key: modules_install then
+# fails to sign (and says so) yet installs.  Sign only when the tree has its
+# key; DKMS signs with its own MOK key (see README, Secure Boot).
+SIG_KEY = $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"/\1/p' $(KDIR)/.config 2>/dev/null)
+NO_SIGN = $(if $(SIG_KEY),$(if $(wildcard $(SIG_KEY) $(KDIR)/$(SIG_KEY)),,CONFIG_MODULE_SIG_ALL=))
+# depmod belongs to the system the module lands on: a staged install
+# (DESTDIR or INSTALL_MOD_PATH) leaves it to the package's installation.
+RUN_DEPMOD = $(if $(INSTALL_MOD_PATH),true,$(DEPMOD) -a $(KRELEASE))
+
+.PHONY: install uninstall install-module uninstall-module dkms-install dkms-uninstall
+
+install: install-module
+	$(MAKE) -C tools install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	install -D -m 644 /dev/null $(DESTDIR)$(MODULES_LOAD_D)/tcpstat.conf
+	echo tcpstat >$(DESTDIR)$(MODULES_LOAD_D)/tcpstat.conf
+
+install-module: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) \
+		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) DEPMOD=true $(NO_SIGN) modules_install
+	$(RUN_DEPMOD)
+
+uninstall: uninstall-module
+	$(MAKE) -C tools uninstall DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	rm -f $(DESTDIR)$(MODULES_LOAD_D)/tcpstat.conf
+
+uninstall-module:
+	rm -f $(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)/$(INSTALL_MOD_DIR)/module/tcpstat.ko*
+	-rmdir $(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)/$(INSTALL_MOD_DIR)/module 2>/dev/null
+	$(RUN_DEPMOD)
+
+# DKMS: copy exactly what DKMS builds from to /usr/src/tcpstat-<version>,
+# then add, build and install it for each of DKMS_KERNELS (default: the
+# chosen KERNELRELEASE).  Both targets can be run again safely.
+DKMS_SRC := $(DESTDIR)/usr/src/tcpstat-$(VERSION)
+DKMS_FILES := Kbuild Makefile dkms.conf module/Kbuild \
+	      $(filter-out %.mod.c,$(wildcard module/*.c)) $(wildcard module/*.h)
+DKMS_KERNELS ?= $(KERNELRELEASE)
+
+dkms-install:
+	rm -rf $(DKMS_SRC)
+	for f in $(DKMS_FILES); do install -D -m 644 $$f $(DKMS_SRC)/$$f; done
+	dkms status -m tcpstat -v $(VERSION) | grep -q . || dkms add tcpstat/$(VERSION)
+	for k in $(DKMS_KERNELS); do \
+		dkms build --force tcpstat/$(VERSION) -k $$k && \
+		dkms install --force tcpstat/$(VERSION) -k $$k || exit 1; \
+	done
+
+dkms-uninstall:
+	if dkms status -m tcpstat -v $(VERSION) | grep -q .; then \
+		dkms remove tcpstat/$(VERSION) --all; fi
+	rm -rf $(DKMS_SRC)
+
 clean:
 	rm -f module/*.o module/*.ko module/*.mod module/*.mod.c \
 	      module/.*.cmd module/.*.d module/modules.order \
 	      .*.cmd modules.order Module.symvers
 	rm -rf .tmp_versions build
-	-$(MAKE) -C tools clean
+	if [ -d tools ]; then $(MAKE) -C tools clean; fi
