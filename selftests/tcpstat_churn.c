@@ -7,8 +7,9 @@
  * well formed; once the churn stops the counts equal ss exactly.
  *
  * TCPSTAT_CHURN_SECONDS (default 20) bounds the churn; TCPSTAT_RELOADS
- * (default 40) is the number of unload/load cycles; the module is loaded
- * from TCPSTAT_KO if set, else with modprobe.
+ * (default 40) is the number of unload/load cycles; TCPSTAT_READERS (default
+ * 4, at most 32) the number of reader processes; the module is loaded from
+ * TCPSTAT_KO if set, else with modprobe.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,7 +26,7 @@
 
 #include "tcpstat_check.h"
 
-#define READERS		4
+#define MAX_READERS	32
 #define HELD_PAIRS	10
 
 /* Shared with every worker process. */
@@ -276,7 +277,7 @@ static int settled_compare(struct counts *mod, struct counts *ss)
 }
 
 FIXTURE(churn) {
-	pid_t pids[16];
+	pid_t pids[MAX_READERS + 3];
 	int npids;
 };
 
@@ -311,20 +312,22 @@ FIXTURE_TEARDOWN(churn)
 static void start_workers(struct __test_metadata *_metadata,
 			  FIXTURE_DATA(churn) * self)
 {
-	int i;
+	int readers = env_long("TCPSTAT_READERS", 4), i;
 
-	for (i = 0; i < READERS + 3; i++) {
+	ASSERT_LT(0, readers);
+	ASSERT_GE(MAX_READERS, readers);
+	for (i = 0; i < readers + 3; i++) {
 		pid_t pid = fork();
 
 		ASSERT_LE(0, pid);
 		if (pid == 0) {
-			if (i < READERS) {
+			if (i < readers) {
 				reader_loop(i);
 				_exit(0);
 			}
-			if (i == READERS)
+			if (i == readers)
 				churn_loop(&fam_ipv4);
-			if (i == READERS + 1)
+			if (i == readers + 1)
 				churn_loop(&fam_ipv6);
 			netns_loop();
 		}
