@@ -31,18 +31,22 @@
 
 /* Shared with every worker process. */
 struct board {
-	volatile int stop;		/* churn stops */
+	int stop;			/* churn stops */
 	/*
 	 * Bumped before each unload and after each load: odd while the
 	 * module may be absent.  A failed read is excused only if a reload
 	 * happened since the descriptor was opened.
 	 */
-	volatile unsigned long gen;
+	unsigned long gen;
 	unsigned long reads, bad_reads, churned, namespaces, ns_bad, held;
 	char bad[256];			/* the first bad read, for the log */
 };
 
 static struct board *board;
+
+/* The board is shared memory: every access to stop and gen is atomic. */
+#define LOAD(x)		__atomic_load_n(&(x), __ATOMIC_SEQ_CST)
+#define STORE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_SEQ_CST)
 
 static long env_long(const char *name, long def)
 {
@@ -61,7 +65,7 @@ static void note_bad(const char *what)
 /* Could a reload explain a failure of something begun at generation g? */
 static bool reload_since(unsigned long g)
 {
-	return g % 2 || board->gen != g;
+	return g % 2 || LOAD(board->gen) != g;
 }
 
 /* Open, read, re-read through lseek(0), parse every successful read. */
@@ -77,10 +81,10 @@ static void reader_loop(int id)
 	int fd = -1, round;
 	ssize_t r;
 
-	while (!board->stop) {
+	while (!LOAD(board->stop)) {
 		for (round = 0; round < 2; round++) {
 			if (fd < 0) {
-				opened = board->gen;
+				opened = LOAD(board->gen);
 				fd = open(path, O_RDONLY | O_CLOEXEC);
 			}
 			if (fd < 0) {
@@ -134,7 +138,7 @@ static void churn_loop(const struct fam *f)
 	lfd = tcp_listener(f, NULL, 1024, 0, &port);
 	if (lfd < 0)
 		_exit(1);
-	while (!board->stop) {
+	while (!LOAD(board->stop)) {
 		for (i = 0; i < 16; i++) {
 			c[i] = tcp_connect(f, NULL, port, false, 0, 0);
 			s[i] = c[i] < 0 ? -1 : tcp_accept(lfd, 5000);
@@ -183,10 +187,11 @@ static void netns_loop(void)
 	int status, r;
 	pid_t pid;
 
-	while (!board->stop) {
-		g = board->gen;
+	while (!LOAD(board->stop)) {
+		g = LOAD(board->gen);
 		pid = fork();
 		if (pid == 0) {
+			die_with_parent();
 			memset(&expect, 0, sizeof(expect));
 			if (netns_fresh() ||
 			    sysctl_write("net.ipv4.tcp_tw_reuse", "0") ||
@@ -302,7 +307,7 @@ FIXTURE_TEARDOWN(churn)
 	int i;
 
 	if (board)
-		board->stop = 1;
+		STORE(board->stop, 1);
 	for (i = 0; i < self->npids; i++) {
 		kill(self->pids[i], SIGKILL);
 		waitpid(self->pids[i], NULL, 0);
@@ -321,6 +326,7 @@ static void start_workers(struct __test_metadata *_metadata,
 
 		ASSERT_LE(0, pid);
 		if (pid == 0) {
+			die_with_parent();
 			if (i < readers) {
 				reader_loop(i);
 				_exit(0);
@@ -340,7 +346,7 @@ static void finish(struct __test_metadata *_metadata, FIXTURE_DATA(churn) * self
 	long deadline = now_ms() + 30000;
 	struct counts mod, ss;
 
-	board->stop = 1;
+	STORE(board->stop, 1);
 	while (board->held < 2 && now_ms() < deadline)
 		usleep(10000);
 	ASSERT_EQ(2UL, board->held);
@@ -383,13 +389,13 @@ TEST_F_TIMEOUT(churn, reload_under_readers, 3600)
 		SKIP(return, "%s", why);
 	start_workers(_metadata, self);
 	for (i = 0; i < reloads || now_ms() < deadline; i++) {
-		board->gen++;
+		__atomic_add_fetch(&board->gen, 1, __ATOMIC_SEQ_CST);
 		err = module_unload();
 		ASSERT_EQ(0, err)
 			TH_LOG("unload %ld: %s", i, strerror(-err));
 		usleep(rand() % 20000);
 		err = module_load();
-		board->gen++;
+		__atomic_add_fetch(&board->gen, 1, __ATOMIC_SEQ_CST);
 		ASSERT_EQ(0, err)
 			TH_LOG("load %ld: %s", i, strerror(-err));
 		usleep(rand() % 20000);

@@ -166,6 +166,7 @@ TEST_F(file, write_refused)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
+		die_with_parent();
 		if (setgid(65534) || setuid(65534))
 			_exit(2);
 		for (i = 0; i < NFILES; i++) {
@@ -253,6 +254,7 @@ TEST_F(file, concurrent_processes)
 		pid[i] = fork();
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0) {
+			die_with_parent();
 			arg.path = files[i % NFILES];
 			reader(&arg);
 			_exit(arg.bad ? 1 : 0);

@@ -99,7 +99,7 @@ TEST_F(sources, all_sources_agree)
 	char out[1024], args[64];
 	unsigned int i;
 
-	for (i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sources); i++) {
 		snprintf(args, sizeof(args), "--source %s", sources[i]);
 		ASSERT_EQ(0, run_reader(self->bin, args, out, sizeof(out)));
 		ASSERT_STREQ(self->json, out)
@@ -120,6 +120,7 @@ TEST_F(sources, pid_of_another_namespace)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
+		die_with_parent();
 		c = netns_fresh() || sysctl_write("net.ipv4.tcp_tw_reuse", "0") ||
 		    make_established(&fam_ipv6, 3, &child) ||
 		    make_fin_wait2(&fam_ipv4, 2, &child) ||
@@ -137,7 +138,7 @@ TEST_F(sources, pid_of_another_namespace)
 	child.n[ST_CLOSE_WAIT] = 2;
 	child.n[ST_TIME_WAIT] = 1;
 	expected_json(&child, want, sizeof(want));
-	for (i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sources); i++) {
 		snprintf(args, sizeof(args), "--source %s --pid %d",
 			 sources[i], pid);
 		ASSERT_EQ(0, run_reader(self->bin, args, out, sizeof(out)));

@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -194,6 +196,31 @@ long sockstat_tw(void)
 	return tw;
 }
 
+long tcpext_counter(const char *name)
+{
+	char head[8192], vals[8192], *hs, *vs, *h, *v;
+	long found = -1;
+	FILE *f;
+
+	f = fopen("/proc/net/netstat", "re");
+	if (!f)
+		return -1;
+	while (fgets(head, sizeof(head), f) && fgets(vals, sizeof(vals), f)) {
+		if (strncmp(head, "TcpExt:", 7))
+			continue;
+		h = strtok_r(head + 7, "\n ", &hs);
+		v = strtok_r(vals + 7, "\n ", &vs);
+		while (h && v) {
+			if (!strcmp(h, name))
+				found = strtol(v, NULL, 10);
+			h = strtok_r(NULL, "\n ", &hs);
+			v = strtok_r(NULL, "\n ", &vs);
+		}
+	}
+	fclose(f);
+	return found;
+}
+
 int netns_fresh(void)
 {
 	struct ifreq ifr = { .ifr_name = "lo" };
@@ -263,6 +290,11 @@ int nofile_raise(rlim_t n)
 	snprintf(v, sizeof(v), "%lu", (unsigned long)n + 1024);
 	sysctl_write("fs.nr_open", v);
 	return setrlimit(RLIMIT_NOFILE, &rl) ? -errno : 0;
+}
+
+void die_with_parent(void)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 }
 
 bool module_loaded(void)

@@ -46,12 +46,18 @@ int counts_wait(const char *path, const struct counts *want, int timeout_ms,
 		struct counts *seen);
 /* /proc/net/sockstat "TCP: ... tw N" of the caller's namespace, or -1. */
 long sockstat_tw(void);
+/* A TcpExt counter of /proc/net/netstat (e.g. "TW": timewait sockets that
+ * expired) in the caller's namespace, or -1.
+ */
+long tcpext_counter(const char *name);
 
 /* unshare(CLONE_NEWNET) and bring lo up: 0 or -errno. */
 int netns_fresh(void);
 int sysctl_write(const char *name, const char *value);
 int sysctl_read_long(const char *name, long *value);
 int nofile_raise(rlim_t n);
+/* In a forked helper: die with the test process, however it ends. */
+void die_with_parent(void);
 bool module_loaded(void);
 long now_ms(void);
 
