@@ -52,6 +52,7 @@ static inline void check_counts(struct __test_metadata *_metadata,
 static inline const char *enter_test_netns(void)
 {
 	static char why[128];
+	const char *what;
 	int err;
 
 	if (!module_loaded())
@@ -62,14 +63,12 @@ static inline const char *enter_test_netns(void)
 			 strerror(-err));
 		return why;
 	}
-	/* Loopback connects may recycle TIME_WAIT sockets (tcp_tw_reuse=2
-	 * by default), which would make TIME_WAIT counts unpredictable.
-	 */
-	if (sysctl_write("net.ipv4.tcp_tw_reuse", "0"))
-		return "cannot set net.ipv4.tcp_tw_reuse=0";
-	/* The default cap is half the ehash size: 8 with 16 buckets. */
-	if (sysctl_write("net.ipv4.tcp_max_tw_buckets", "1000000"))
-		return "cannot set net.ipv4.tcp_max_tw_buckets";
+	err = netns_deterministic(&what);
+	if (err) {
+		snprintf(why, sizeof(why), "cannot set %s: %s", what,
+			 strerror(-err));
+		return why;
+	}
 	return NULL;
 }
 

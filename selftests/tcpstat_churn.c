@@ -183,6 +183,7 @@ static void churn_loop(const struct fam *f)
 static void netns_loop(void)
 {
 	struct counts expect, seen;
+	const char *what;
 	unsigned long g;
 	int status, r;
 	pid_t pid;
@@ -193,8 +194,7 @@ static void netns_loop(void)
 		if (pid == 0) {
 			die_with_parent();
 			memset(&expect, 0, sizeof(expect));
-			if (netns_fresh() ||
-			    sysctl_write("net.ipv4.tcp_tw_reuse", "0") ||
+			if (netns_fresh() || netns_deterministic(&what) ||
 			    make_established(&fam_ipv4, 2, &expect) ||
 			    make_time_wait(&fam_ipv6, 1, &expect))
 				_exit(1);

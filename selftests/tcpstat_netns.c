@@ -39,6 +39,7 @@ struct child {
  */
 static int start_child(int scale, struct child *ch, struct child_report *rep)
 {
+	const char *what;
 	int report[2];
 
 	if (pipe(report))
@@ -50,8 +51,7 @@ static int start_child(int scale, struct child *ch, struct child_report *rep)
 		die_with_parent();
 		memset(rep, 0, sizeof(*rep));
 		close(report[0]);
-		rep->err = netns_fresh() ||
-			   sysctl_write("net.ipv4.tcp_syncookies", "0") ||
+		rep->err = netns_fresh() || netns_deterministic(&what) ||
 			   make_all_states(&fam_ipv4, scale, &rep->expect) ||
 			   make_established(&fam_ipv6, scale, &rep->expect) ||
 			   make_time_wait(&fam_ipv6, scale, &rep->expect);
@@ -137,7 +137,6 @@ FIXTURE_SETUP(netns)
 	    sysctl_write("net.ipv4.tcp_child_ehash_entries",
 			 variant->child_ehash_entries))
 		SKIP(return, "no net.ipv4.tcp_child_ehash_entries (added in 6.1)");
-	ASSERT_EQ(0, sysctl_write("net.ipv4.tcp_syncookies", "0"));
 	memset(&self->parent, 0, sizeof(self->parent));
 	/* The parent has sockets of its own, on the same ports range. */
 	ASSERT_EQ(0, make_established(&fam_ipv4, 3, &self->parent));

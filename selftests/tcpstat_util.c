@@ -242,6 +242,27 @@ int netns_fresh(void)
 	return err;
 }
 
+int netns_deterministic(const char **what)
+{
+	static const char *const knobs[][2] = {
+		{ "net.ipv4.tcp_syncookies", "0" },
+		{ "net.ipv4.tcp_tw_reuse", "0" },
+		{ "net.ipv4.tcp_max_tw_buckets", "1000000" },
+	};
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
+		err = sysctl_write(knobs[i][0], knobs[i][1]);
+		/* Without CONFIG_SYN_COOKIES there are no syncookies at all. */
+		if (err && !(err == -ENOENT && i == 0)) {
+			*what = knobs[i][0];
+			return err;
+		}
+	}
+	return 0;
+}
+
 static void sysctl_path(const char *name, char *path, size_t len)
 {
 	char *p;

@@ -16,6 +16,10 @@
  */
 #define NSTATES 12
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
 enum {
 	ST_ESTABLISHED = 1, ST_SYN_SENT, ST_SYN_RECV, ST_FIN_WAIT1,
 	ST_FIN_WAIT2, ST_TIME_WAIT, ST_CLOSE, ST_CLOSE_WAIT, ST_LAST_ACK,
@@ -53,6 +57,13 @@ long tcpext_counter(const char *name);
 
 /* unshare(CLONE_NEWNET) and bring lo up: 0 or -errno. */
 int netns_fresh(void);
+/*
+ * Make the caller's namespace count predictably: syncookies off (SYN_SENT
+ * relies on SYNs to a full queue being dropped), no TIME_WAIT reuse by
+ * loopback connects, no TIME_WAIT cap (half the ehash size by default: 8
+ * with 16 buckets).  0, or -errno naming the failed sysctl in *what.
+ */
+int netns_deterministic(const char **what);
 int sysctl_write(const char *name, const char *value);
 int sysctl_read_long(const char *name, long *value);
 int nofile_raise(rlim_t n);
