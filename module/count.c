@@ -35,6 +35,13 @@ static unsigned int tcpstat_state(const struct sock *sk)
 	return state;
 }
 
+/* Let others run between chunks of buckets: tables reach 512k buckets. */
+static void tcpstat_resched(unsigned int bucket)
+{
+	if (bucket % TCPSTAT_RESCHED_BUCKETS == TCPSTAT_RESCHED_BUCKETS - 1)
+		cond_resched();
+}
+
 static void tcpstat_add(struct tcpstat_counts *c, const struct sock *sk)
 {
 	unsigned int state = tcpstat_state(sk);
@@ -55,6 +62,7 @@ static void tcpstat_count_listeners(const struct net *net,
 		struct tcpstat_listen_node *node;
 		struct sock *sk;
 
+		tcpstat_resched(i);
 		if (tcpstat_listen_empty(ilb))
 			continue;
 
@@ -79,9 +87,7 @@ static void tcpstat_count_established(const struct net *net,
 		struct hlist_nulls_node *node;
 		struct sock *sk;
 
-		if (i % TCPSTAT_RESCHED_BUCKETS == TCPSTAT_RESCHED_BUCKETS - 1)
-			cond_resched();
-
+		tcpstat_resched(i);
 		if (hlist_nulls_empty(&head->chain))
 			continue;
 
