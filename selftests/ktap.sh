@@ -29,7 +29,7 @@ show_log() {
 # Fold the leaf results of a ktap-run log into the totals.  A program that
 # died without its harness totals (timeout, crash) counts as one failure.
 fold_ktap() {	# log name
-	local p=0 f=0 s=0 totals=0 line
+	local log=$1 name=$2 p=0 f=0 s=0 totals=0 line
 	while IFS= read -r line; do
 		case $line in
 		"# selftests: tcpstat: "*) totals=0 ;;
@@ -39,16 +39,16 @@ fold_ktap() {	# log name
 		"not ok "*" selftests: tcpstat: "*)
 			[ $totals -eq 1 ] || f=$((f + 1)) ;;
 		esac
-	done <"$1"
+	done <"$log"
 	passed=$((passed + p))
 	failed=$((failed + f))
 	skipped=$((skipped + s))
 	n=$((n + 1))
 	if [ $f -eq 0 ]; then
-		echo "ok $n $2: $p passed, $f failed, $s skipped"
+		echo "ok $n $name: $p passed, $f failed, $s skipped"
 	else
-		echo "not ok $n $2: $p passed, $f failed, $s skipped"
-		show_log "$1"
+		echo "not ok $n $name: $p passed, $f failed, $s skipped"
+		show_log "$log"
 	fi
 }
 

@@ -196,29 +196,13 @@ long sockstat_tw(void)
 	return tw;
 }
 
-long tcpext_counter(const char *name)
+long sockstat_tw_wait(long want, int timeout_ms)
 {
-	char head[8192], vals[8192], *hs, *vs, *h, *v;
-	long found = -1;
-	FILE *f;
+	long deadline = now_ms() + timeout_ms, tw;
 
-	f = fopen("/proc/net/netstat", "re");
-	if (!f)
-		return -1;
-	while (fgets(head, sizeof(head), f) && fgets(vals, sizeof(vals), f)) {
-		if (strncmp(head, "TcpExt:", 7))
-			continue;
-		h = strtok_r(head + 7, "\n ", &hs);
-		v = strtok_r(vals + 7, "\n ", &vs);
-		while (h && v) {
-			if (!strcmp(h, name))
-				found = strtol(v, NULL, 10);
-			h = strtok_r(NULL, "\n ", &hs);
-			v = strtok_r(NULL, "\n ", &vs);
-		}
-	}
-	fclose(f);
-	return found;
+	while ((tw = sockstat_tw()) != want && now_ms() <= deadline)
+		sleep_ms(20);
+	return tw;
 }
 
 int netns_fresh(void)

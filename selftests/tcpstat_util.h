@@ -48,12 +48,13 @@ const char *counts_str(const struct counts *c);
 /* Poll until path shows want; 0 on a match, else -1 with *seen last read. */
 int counts_wait(const char *path, const struct counts *want, int timeout_ms,
 		struct counts *seen);
-/* /proc/net/sockstat "TCP: ... tw N" of the caller's namespace, or -1. */
-long sockstat_tw(void);
-/* A TcpExt counter of /proc/net/netstat (e.g. "TW": timewait sockets that
- * expired) in the caller's namespace, or -1.
+/*
+ * /proc/net/sockstat "TCP: ... tw N" of the caller's namespace, or -1: the
+ * timewait sockets alive now (the kernel's own count, both substates).
  */
-long tcpext_counter(const char *name);
+long sockstat_tw(void);
+/* Poll until sockstat_tw() is want; returns the last value read. */
+long sockstat_tw_wait(long want, int timeout_ms);
 
 /* unshare(CLONE_NEWNET) and bring lo up: 0 or -errno. */
 int netns_fresh(void);
