@@ -27,7 +27,11 @@ tools:
 # One build per kernel side by side, for the rig: build/<release>/ gets a
 # copy of the module sources and build/<release>/module/tcpstat.ko.  With
 # WERROR=1 any compiler warning fails the build (the rig builds with W=1).
-MODULE_SRCS := Kbuild dkms.conf $(wildcard module/Kbuild module/*.[ch])
+# The module's sources: never what Kbuild generates next to them
+# (tcpstat.mod.c of an in-tree build would clobber the copy's own).
+MODULE_SOURCES := module/Kbuild $(filter-out %.mod.c,$(wildcard module/*.c)) \
+		  $(wildcard module/*.h)
+MODULE_SRCS := Kbuild dkms.conf $(MODULE_SOURCES)
 build/%/module/tcpstat.ko: $(MODULE_SRCS) FORCE
 	@mkdir -p build/$*/module
 	@for f in $(MODULE_SRCS); do cmp -s $$f build/$*/$$f || cp $$f build/$*/$$f; done
@@ -132,8 +136,7 @@ uninstall-module:
 # then add, build and install it for each of DKMS_KERNELS (default: the
 # chosen KERNELRELEASE).  Both targets can be run again safely.
 DKMS_SRC := $(DESTDIR)/usr/src/tcpstat-$(VERSION)
-DKMS_FILES := Kbuild Makefile dkms.conf module/Kbuild \
-	      $(filter-out %.mod.c,$(wildcard module/*.c)) $(wildcard module/*.h)
+DKMS_FILES := Kbuild Makefile dkms.conf $(MODULE_SOURCES)
 DKMS_KERNELS ?= $(KERNELRELEASE)
 
 dkms-install:

@@ -27,9 +27,11 @@ show_log() {
 }
 
 # Fold the leaf results of a ktap-run log into the totals.  A program that
-# died without its harness totals (timeout, crash) counts as one failure.
-fold_ktap() {	# log name
-	local log=$1 name=$2 p=0 f=0 s=0 totals=0 line
+# died without its harness totals (timeout, crash) counts as one failure;
+# so does a run that reported no result at all, or exited non-zero (rc)
+# without reporting a failure.
+fold_ktap() {	# log name [rc]
+	local log=$1 name=$2 rc=${3:-0} p=0 f=0 s=0 totals=0 line
 	while IFS= read -r line; do
 		case $line in
 		"# selftests: tcpstat: "*) totals=0 ;;
@@ -40,6 +42,9 @@ fold_ktap() {	# log name
 			[ $totals -eq 1 ] || f=$((f + 1)) ;;
 		esac
 	done <"$log"
+	if [ $((p + f + s)) -eq 0 ] || { [ "$rc" -ne 0 ] && [ $f -eq 0 ]; }; then
+		f=$((f + 1))
+	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
 	skipped=$((skipped + s))
