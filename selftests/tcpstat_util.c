@@ -593,6 +593,14 @@ int make_fin_wait1(const struct fam *f, int n, struct counts *expect)
 	return 0;
 }
 
+/* The client sends its FIN and waits until the peer has acked it. */
+static int half_close(int c)
+{
+	if (shutdown(c, SHUT_WR) || wait_state(c, ST_FIN_WAIT2, 5000))
+		return fail("shutdown to FIN_WAIT2");
+	return 0;
+}
+
 /* Half close: the client keeps its socket open in FIN_WAIT2. */
 int make_fin_wait2(const struct fam *f, int n, struct counts *expect)
 {
@@ -604,8 +612,8 @@ int make_fin_wait2(const struct fam *f, int n, struct counts *expect)
 	while (n--) {
 		if (tcp_pair(f, lfd, port, 0, 0, &c, &s))
 			return -1;
-		if (shutdown(c, SHUT_WR) || wait_state(c, ST_FIN_WAIT2, 5000))
-			return fail("shutdown to FIN_WAIT2");
+		if (half_close(c))
+			return -1;
 		expect->n[ST_FIN_WAIT2]++;
 		expect->n[ST_CLOSE_WAIT]++;
 	}
@@ -634,8 +642,8 @@ static int closed_by_client(const struct fam *f, int n, bool server_closes,
 	while (n--) {
 		if (tcp_pair(f, lfd, port, 0, 0, &c, &s))
 			return -1;
-		if (shutdown(c, SHUT_WR) || wait_state(c, ST_FIN_WAIT2, 5000))
-			return fail("shutdown to FIN_WAIT2");
+		if (half_close(c))
+			return -1;
 		close(c);
 		if (wait_state(s, ST_CLOSE_WAIT, 5000))
 			return fail("peer to CLOSE_WAIT");
