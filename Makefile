@@ -3,7 +3,8 @@
 # tcpstat: the module (module/), the reader (tools/), the VM-based selftests
 # (selftests/), the benchmark (bench/).  `make help` lists the targets.
 
-VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+include version.mk
+VERSION := $(call tcpstat-version,.)
 
 # The kernel to build the module for.  DKMS passes KERNELRELEASE=<version>;
 # KDIR (or KERNEL_SRC) names a build tree directly.
@@ -11,10 +12,12 @@ KERNELRELEASE ?= $(shell uname -r)
 KERNEL_SRC ?= /lib/modules/$(KERNELRELEASE)/build
 KDIR ?= $(KERNEL_SRC)
 
-.PHONY: all module tools clean help FORCE check check-debug demo bench fuzz
+.PHONY: all module tools clean help version FORCE check check-debug demo bench \
+	fuzz deb
 
 all: module tools
 
+# tcpstat.ko, here.
 module:
 	@test -f $(KDIR)/Makefile || { \
 		echo "tcpstat: no kernel build tree at $(KDIR): install the headers (linux-headers-$(KERNELRELEASE)) or pass KERNELRELEASE=<version> or KDIR=<path>" >&2; \
@@ -24,17 +27,22 @@ module:
 tools:
 	$(MAKE) -C tools
 
+version:
+	@echo $(VERSION)
+
+# The module's sources, exactly what DKMS and the packages get: never what
+# Kbuild generates next to them (tcpstat.mod.c of an in-tree build would
+# clobber a copy's own).
+MODULE_SOURCES := Kbuild version.mk dkms.conf module/probes.mk \
+		  $(filter-out %.mod.c,$(wildcard module/*.c)) \
+		  $(wildcard module/*.h) $(wildcard module/probes/*.c)
+
 # One build per kernel side by side, for the rig: build/<release>/ gets a
-# copy of the module sources and build/<release>/module/tcpstat.ko.  With
-# WERROR=1 any compiler warning fails the build (the rig builds with W=1).
-# The module's sources: never what Kbuild generates next to them
-# (tcpstat.mod.c of an in-tree build would clobber the copy's own).
-MODULE_SOURCES := module/Kbuild $(filter-out %.mod.c,$(wildcard module/*.c)) \
-		  $(wildcard module/*.h)
-MODULE_SRCS := Kbuild dkms.conf $(MODULE_SOURCES)
-build/%/module/tcpstat.ko: $(MODULE_SRCS) FORCE
-	@mkdir -p build/$*/module
-	@for f in $(MODULE_SRCS); do cmp -s $$f build/$*/$$f || cp $$f build/$*/$$f; done
+# copy of the module sources and build/<release>/tcpstat.ko.  With WERROR=1
+# any compiler warning fails the build (the rig builds with W=1).
+build/%/tcpstat.ko: $(MODULE_SOURCES) FORCE
+	@mkdir -p build/$*/module/probes
+	@for f in $(MODULE_SOURCES); do cmp -s $$f build/$*/$$f || cp $$f build/$*/$$f; done
 	$(MAKE) -C $(or $(KDIR_$*),/lib/modules/$*/build) M=$(CURDIR)/build/$* \
 		$(if $(WERROR),KCFLAGS=-Werror) modules
 
@@ -66,9 +74,9 @@ check-debug:
 demo:
 	selftests/vm/deps demo
 	$(MAKE) -s tools
-	$(MAKE) -s build/$(DEMO_KERNEL)/module/tcpstat.ko
+	$(MAKE) -s build/$(DEMO_KERNEL)/tcpstat.ko
 	selftests/vm/run-vm -k $(DEMO_KERNEL) -t 600 -- \
-		selftests/vm/guest-demo $(CURDIR)/build/$(DEMO_KERNEL)/module/tcpstat.ko
+		selftests/vm/guest-demo $(CURDIR)/build/$(DEMO_KERNEL)/tcpstat.ko
 
 bench:
 	selftests/vm/deps bench
@@ -86,14 +94,16 @@ help:
 # --- installation -----------------------------------------------------------
 #
 # `make install` installs the module for KERNELRELEASE (modules_install,
-# then depmod), the reader and its man page, and a modules-load.d entry so
-# the module loads at boot.  DESTDIR and PREFIX apply to everything;
-# INSTALL_MOD_PATH (default: DESTDIR) to the module.
+# then depmod) into /lib/modules/<release>/updates/dkms/, the one place
+# DKMS puts it too on Debian and Ubuntu, so a host that used both holds one
+# copy; then the reader, its man page and the exporter's systemd unit (not
+# enabled).  Nothing loads the module at boot: see the README.  DESTDIR and
+# PREFIX apply to everything; INSTALL_MOD_PATH (default: DESTDIR) to the
+# module.  `make uninstall` removes exactly what `make install` added.
 
 PREFIX ?= /usr/local
 INSTALL_MOD_PATH ?= $(DESTDIR)
-INSTALL_MOD_DIR ?= updates
-MODULES_LOAD_D ?= /etc/modules-load.d
+INSTALL_MOD_DIR := updates/dkms
 DEPMOD ?= depmod
 # The release the module is installed for: KERNELRELEASE, unless only a
 # tree was named (KDIR or KERNEL_SRC), whose own name then counts.  Not the
@@ -115,8 +125,6 @@ RUN_DEPMOD = $(if $(INSTALL_MOD_PATH),true,$(DEPMOD) -a $(KRELEASE))
 
 install: install-module
 	$(MAKE) -C tools install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
-	install -D -m 644 /dev/null $(DESTDIR)$(MODULES_LOAD_D)/tcpstat.conf
-	echo tcpstat >$(DESTDIR)$(MODULES_LOAD_D)/tcpstat.conf
 
 install-module: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) \
@@ -125,18 +133,16 @@ install-module: module
 
 uninstall: uninstall-module
 	$(MAKE) -C tools uninstall DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
-	rm -f $(DESTDIR)$(MODULES_LOAD_D)/tcpstat.conf
 
 uninstall-module:
-	rm -f $(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)/$(INSTALL_MOD_DIR)/module/tcpstat.ko*
-	-rmdir $(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)/$(INSTALL_MOD_DIR)/module 2>/dev/null
+	rm -f $(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)/$(INSTALL_MOD_DIR)/tcpstat.ko*
 	$(RUN_DEPMOD)
 
 # DKMS: copy exactly what DKMS builds from to /usr/src/tcpstat-<version>,
 # then add, build and install it for each of DKMS_KERNELS (default: the
 # chosen KERNELRELEASE).  Both targets can be run again safely.
 DKMS_SRC := $(DESTDIR)/usr/src/tcpstat-$(VERSION)
-DKMS_FILES := Kbuild Makefile dkms.conf $(MODULE_SOURCES)
+DKMS_FILES := Makefile $(MODULE_SOURCES)
 DKMS_KERNELS ?= $(KERNELRELEASE)
 
 dkms-install:
@@ -153,9 +159,13 @@ dkms-uninstall:
 		dkms remove tcpstat/$(VERSION) --all; fi
 	rm -rf $(DKMS_SRC)
 
+# What kbuild generates, through kbuild when a kernel tree is there, and by
+# name in any case: package builds clean where no headers may be installed.
+KBUILD_LEFTOVERS := *.o *.ko *.mod *.mod.c .*.cmd .*.d modules.order \
+		    Module.symvers .module-common.o module/*.o module/.*.cmd \
+		    module/.*.d
 clean:
-	rm -f module/*.o module/*.ko module/*.mod module/*.mod.c \
-	      module/.*.cmd module/.*.d module/modules.order \
-	      .*.cmd modules.order Module.symvers
+	if [ -f $(KDIR)/Makefile ]; then $(MAKE) -s -C $(KDIR) M=$(CURDIR) clean; fi
+	rm -f $(KBUILD_LEFTOVERS)
 	rm -rf .tmp_versions build
 	if [ -d tools ]; then $(MAKE) -C tools clean; fi

@@ -1,22 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Kernel API differences tcpstat depends on, in one place.  The TCPSTAT_HAVE_*
- * flags come from feature probes on the target tree's headers in
- * module/Kbuild; this header is forced into every compile with -include.
+ * Kernel API differences tcpstat depends on, in one place.  The
+ * TCPSTAT_HAVE_* flags come from the try-compile probes of module/probes.mk
+ * (the files of module/probes/), each decided against the target tree so that a
+ * wrong answer stops the build instead of compiling; this header is forced
+ * into every compile with -include, after <linux/kconfig.h>.
+ *
+ * Only macros live here: this header comes before any kernel header, and
+ * is expanded where the .c files use it.
  */
 #ifndef TCPSTAT_COMPAT_H
 #define TCPSTAT_COMPAT_H
 
-/*
- * Only macros live here: this header comes first in every compile, before
- * any kernel header, and is expanded where the .c files use it.
- */
+/* The counts are proc files; without procfs the module means nothing. */
+#if !IS_ENABLED(CONFIG_PROC_FS)
+#error "tcpstat needs CONFIG_PROC_FS: every count it makes is a /proc file"
+#endif
+#if !IS_ENABLED(CONFIG_INET)
+#error "tcpstat needs CONFIG_INET: it counts TCP sockets"
+#endif
 
 /*
  * The TCP hash tables a namespace uses.  From 6.1 a namespace may have its
  * own established hash (net.ipv4.tcp_child_ehash_entries); the listener
  * table stays shared by all namespaces.  tcp_hashinfo itself is not exported
  * on every kernel, so it is always reached through the namespace.
+ * tcp_death_row is a pointer from 5.18 to 6.0.
  */
 #ifdef TCPSTAT_HAVE_DEATH_ROW_PTR
 #define tcpstat_hashinfo(net)	((net)->ipv4.tcp_death_row->hashinfo)
@@ -26,9 +35,11 @@
 
 /*
  * The listener table, and how TCP listeners hang in one of its buckets.
- * Before 5.19 lhash2 exists too but links listeners through a plain
- * hlist_node (icsk_listen_portaddr_node): walking it as a nulls list
- * compiles and is wrong, so those kernels walk listening_hash instead.
+ * Before 5.19 (and its stable backports) lhash2 exists too but links
+ * listeners through a plain hlist_node (icsk_listen_portaddr_node): walking
+ * it as a nulls list compiles and is wrong, so those kernels walk
+ * listening_hash instead, whose buckets hold listeners on a plain list
+ * (before 5.5) or on a nulls list (5.5 to 5.18, and 4.19.y/5.4.y).
  */
 #ifdef TCPSTAT_HAVE_LISTENING_HASH
 #define tcpstat_listen_table(h)	((h)->listening_hash)
@@ -48,6 +59,51 @@
 #define tcpstat_listen_empty(ilb)	hlist_empty(&(ilb)->head)
 #define tcpstat_for_each_listener(sk, node, ilb) \
 	sk_for_each_safe(sk, node, &(ilb)->head)
+#endif
+
+/*
+ * A file with its own open: struct proc_ops from 5.6, file_operations (and
+ * a module owner) before.
+ */
+#ifdef TCPSTAT_HAVE_PROC_OPS
+#define tcpstat_proc_ops	proc_ops
+#define TCPSTAT_PROC_OPS(open_, read_, lseek_, release_) {		\
+	.proc_open = (open_), .proc_read = (read_),			\
+	.proc_lseek = (lseek_), .proc_release = (release_),		\
+}
+#else
+#define tcpstat_proc_ops	file_operations
+#define TCPSTAT_PROC_OPS(open_, read_, lseek_, release_) {		\
+	.owner = THIS_MODULE, .open = (open_), .read = (read_),	\
+	.llseek = (lseek_), .release = (release_),			\
+}
+#endif
+
+/* The data of a proc entry: PDE_DATA() became pde_data() in 5.17. */
+#ifdef TCPSTAT_HAVE_PDE_DATA_FN
+#define tcpstat_pde_data(inode)	pde_data(inode)
+#else
+#define tcpstat_pde_data(inode)	PDE_DATA(inode)
+#endif
+
+/*
+ * A namespace's cookie, which unlike its inode number is never reused:
+ * a u64 set when the namespace is created, from 5.12.  Before, the
+ * netns table has no cookie column.
+ */
+#ifdef TCPSTAT_HAVE_NET_COOKIE
+#define TCPSTAT_HAVE_COOKIE	1
+#define tcpstat_net_cookie(net)	((net)->net_cookie)
+#else
+#define TCPSTAT_HAVE_COOKIE	0
+#define tcpstat_net_cookie(net)	((void)(net), 0ULL)
+#endif
+
+/* A socket's drop count: an atomic_t until sk_drops_read() replaced it. */
+#ifdef TCPSTAT_HAVE_SK_DROPS_READ
+#define tcpstat_sk_drops(sk)	sk_drops_read(sk)
+#else
+#define tcpstat_sk_drops(sk)	atomic_read(&(sk)->sk_drops)
 #endif
 
 #endif /* TCPSTAT_COMPAT_H */

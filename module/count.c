@@ -1,110 +1,134 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Count the TCP sockets of one network namespace by state, walking the
- * listener table and the established hash under their bucket locks, the way
- * inet_diag does.
+ * One namespace's TCP sockets by state (the seed files), and by address
+ * family and state (/proc/net/tcpstat_families): the listener table and the
+ * namespace's established hash, walked under their bucket locks the way
+ * inet_diag does, counting only the namespace's sockets.
  */
-#include <linux/sched.h>
-#include <linux/spinlock.h>
+#include <linux/seq_file.h>
 #include <linux/string.h>
-#include <net/inet_hashtables.h>
-#include <net/inet_sock.h>
-#include <net/inet_timewait_sock.h>
-#include <net/sock.h>
-#include <net/tcp_states.h>
+#include <net/net_namespace.h>
 
 #include "tcpstat.h"
+#include "walk.h"
 
-/* Buckets walked between two cond_resched() calls. */
-#define TCPSTAT_RESCHED_BUCKETS	256
+struct tcpstat_count_arg {
+	const struct net *net;
+	struct tcpstat_counts *c;
+};
 
-/*
- * The state as ss, inet_diag and /proc/net/tcp report it.  Only sock_common
- * is valid in every object of the established hash: a timewait socket keeps
- * its real state in tw_substate, and a request socket (TCP_NEW_SYN_RECV) is
- * a connection in SYN_RECV.
- */
-static unsigned int tcpstat_state(const struct sock *sk)
+static __always_inline void tcpstat_count_visit(struct sock *sk, void *p)
 {
-	unsigned int state = inet_sk_state_load(sk);
+	struct tcpstat_count_arg *a = p;
+	unsigned int state;
 
-	if (state == TCP_TIME_WAIT)
-		return READ_ONCE(inet_twsk(sk)->tw_substate);
-	if (state == TCP_NEW_SYN_RECV)
-		return TCP_SYN_RECV;
-	return state;
-}
-
-/* Let others run between chunks of buckets: tables reach 512k buckets. */
-static void tcpstat_resched(unsigned int bucket)
-{
-	if (bucket % TCPSTAT_RESCHED_BUCKETS == TCPSTAT_RESCHED_BUCKETS - 1)
-		cond_resched();
-}
-
-static void tcpstat_add(struct tcpstat_counts *c, const struct sock *sk)
-{
-	unsigned int state = tcpstat_state(sk);
-
-	if (WARN_ON_ONCE(state >= TCP_MAX_STATES))
+	if (!net_eq(sock_net(sk), a->net))
 		return;
-	c->n[state]++;
-}
-
-static void tcpstat_count_listeners(const struct net *net,
-				    struct inet_hashinfo *h,
-				    struct tcpstat_counts *c)
-{
-	unsigned int i;
-
-	for (i = 0; i <= tcpstat_listen_mask(h); i++) {
-		struct inet_listen_hashbucket *ilb = &tcpstat_listen_table(h)[i];
-		struct tcpstat_listen_node *node;
-		struct sock *sk;
-
-		tcpstat_resched(i);
-		if (tcpstat_listen_empty(ilb))
-			continue;
-
-		spin_lock(&ilb->lock);
-		tcpstat_for_each_listener(sk, node, ilb) {
-			if (net_eq(sock_net(sk), net))
-				tcpstat_add(c, sk);
-		}
-		spin_unlock(&ilb->lock);
-	}
-}
-
-static void tcpstat_count_established(const struct net *net,
-				      struct inet_hashinfo *h,
-				      struct tcpstat_counts *c)
-{
-	unsigned int i;
-
-	for (i = 0; i <= h->ehash_mask; i++) {
-		struct inet_ehash_bucket *head = &h->ehash[i];
-		spinlock_t *lock = inet_ehash_lockp(h, i);
-		struct hlist_nulls_node *node;
-		struct sock *sk;
-
-		tcpstat_resched(i);
-		if (hlist_nulls_empty(&head->chain))
-			continue;
-
-		spin_lock_bh(lock);
-		sk_nulls_for_each(sk, node, &head->chain) {
-			if (net_eq(sock_net(sk), net))
-				tcpstat_add(c, sk);
-		}
-		spin_unlock_bh(lock);
-	}
+	state = tcpstat_state(sk);
+	if (tcpstat_state_valid(state))
+		a->c->n[state]++;
 }
 
 void tcpstat_count(struct net *net, struct tcpstat_counts *c)
 {
-	struct inet_hashinfo *h = tcpstat_hashinfo(net);
+	struct tcpstat_count_arg a = { .net = net, .c = c };
 
 	memset(c, 0, sizeof(*c));
-	tcpstat_count_listeners(net, h, c);
-	tcpstat_count_established(net, h, c);
+	tcpstat_walk(tcpstat_hashinfo(net), tcpstat_count_visit, &a);
 }
+
+struct tcpstat_family_arg {
+	const struct net *net;
+	struct tcpstat_family_counts *c;
+};
+
+/*
+ * sk_family is in sock_common, valid for full, timewait and request
+ * sockets alike; IPV6_ADDRFORM may rewrite it, hence READ_ONCE.
+ */
+static __always_inline unsigned int tcpstat_family_index(const struct sock *sk)
+{
+	return READ_ONCE(sk->sk_family) == AF_INET6;
+}
+
+static __always_inline void tcpstat_family_visit(struct sock *sk, void *p)
+{
+	struct tcpstat_family_arg *a = p;
+	unsigned int state;
+
+	if (!net_eq(sock_net(sk), a->net))
+		return;
+	state = tcpstat_state(sk);
+	if (tcpstat_state_valid(state))
+		a->c->fam[tcpstat_family_index(sk)].n[state]++;
+}
+
+void tcpstat_count_families(struct net *net, struct tcpstat_family_counts *c)
+{
+	struct tcpstat_family_arg a = { .net = net, .c = c };
+
+	memset(c, 0, sizeof(*c));
+	tcpstat_walk(tcpstat_hashinfo(net), tcpstat_family_visit, &a);
+}
+
+/* " ESTABLISHED SYN_SENT ... CLOSING" and the end of the header line. */
+void tcpstat_show_states_header(struct seq_file *m)
+{
+	unsigned int state;
+
+	for (state = TCPSTAT_STATE_FIRST; state <= TCPSTAT_STATE_LAST; state++) {
+		seq_putc(m, TCPSTAT_TABLE_SEP);
+		seq_puts(m, tcpstat_state_name(state));
+	}
+}
+
+void tcpstat_show_counts(struct seq_file *m, const struct tcpstat_counts *c)
+{
+	unsigned int state;
+
+	for (state = TCPSTAT_STATE_FIRST; state <= TCPSTAT_STATE_LAST; state++)
+		seq_put_decimal_ull(m, " ", c->n[state]);
+}
+
+void tcpstat_show_family_rows(struct seq_file *m,
+			      const struct tcpstat_family_counts *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < TCPSTAT_FAMILIES; i++) {
+		seq_puts(m, tcpstat_family_name(i));
+		tcpstat_show_counts(m, &c->fam[i]);
+		seq_putc(m, '\n');
+	}
+}
+
+/* /proc/net/tcpstat_families: one snapshot row holding both families. */
+static int tcpstat_families_fill(struct tcpstat_table *t)
+{
+	int err = tcpstat_table_alloc(t, 1, sizeof(struct tcpstat_family_counts));
+
+	if (err)
+		return err;
+	tcpstat_count_families(t->net, t->rows);
+	return 0;
+}
+
+static void tcpstat_families_header(struct seq_file *m,
+				    const struct tcpstat_table *t)
+{
+	seq_puts(m, TCPSTAT_COL_FAMILY);
+	tcpstat_show_states_header(m);
+	seq_putc(m, '\n');
+}
+
+static void tcpstat_families_row(struct seq_file *m,
+				 const struct tcpstat_table *t, const void *row)
+{
+	tcpstat_show_family_rows(m, row);
+}
+
+const struct tcpstat_table_type tcpstat_families_table = {
+	.fill = tcpstat_families_fill,
+	.show_header = tcpstat_families_header,
+	.show_row = tcpstat_families_row,
+};
