@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tcpstat: TCP sockets per state, from the tcpstat module, sock_diag or
- * /proc/net/tcp, as JSON, Prometheus text or aligned text; once, or every
- * --interval seconds on a drift-free schedule.
+ * tcpstat: TCP sockets per state (and per family, listening port or
+ * namespace), from the tcpstat module, sock_diag or /proc/net/tcp, as JSON,
+ * Prometheus text or aligned text; once, every --interval seconds on a
+ * drift-free schedule, or served to Prometheus (--serve).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,7 +17,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "counters.h"
+#include "nsinfo.h"
 #include "output.h"
+#include "serve.h"
 #include "sink.h"
 #include "sources.h"
 #include "util.h"
@@ -27,15 +31,20 @@
 
 #define NSEC_PER_SEC	1000000000LL
 #define INTERVAL_MAX	(366LL * 24 * 3600)	/* seconds */
+#define MODULE_VERSION_FILE "/sys/module/tcpstat/version"
 
 struct opts {
 	enum tcpstat_source source;
 	struct source_ctx ctx;
 	struct output_opts out;
+	enum view view;
 	const char *output;	/* -o, or NULL for stdout */
 	long long interval_ns;	/* 0: one reading */
 	unsigned long long count;	/* 0: no limit */
 	int verbose;
+	const char *serve;	/* --serve [ADDR:]PORT, or NULL */
+	uint8_t keep[65536 / 8];	/* --port, one bit per port */
+	int ports_given;
 };
 
 static volatile sig_atomic_t stop;
@@ -46,10 +55,16 @@ static void usage(FILE *f)
 "Usage: tcpstat [OPTION]...\n"
 "Print how many TCP sockets are in each state, as ss -tan counts them.\n"
 "\n"
+"View (default: the states of one namespace):\n"
+"      --families          by address family (inet, inet6) and state\n"
+"      --ports             per listening port: queues and connections\n"
+"      --port=N            only port N (repeatable; implies --ports)\n"
+"      --all-netns         every network namespace, by family and state\n"
+"\n"
 "Source:\n"
 "  -s, --source=SOURCE     auto (default), module, netlink or procfs\n"
-"  -p, --pid=PID           count the network namespace of process PID\n"
-"      --file=FILE         parse a saved /proc/tcpstat (- for stdin)\n"
+"  -p, --pid=PID           read the network namespace of process PID\n"
+"      --file=FILE         parse a saved copy of the module's file (- for stdin)\n"
 "\n"
 "Output:\n"
 "      --format=FORMAT     json (default), prometheus or text\n"
@@ -60,12 +75,16 @@ static void usage(FILE *f)
 "  -i, --interval=SECONDS  a reading every SECONDS (fractional, > 0)\n"
 "  -c, --count=N           stop after N readings (with --interval)\n"
 "\n"
+"Exporter:\n"
+"      --serve[=[ADDR:]PORT]  serve /metrics to Prometheus (default "
+TCPSTAT_SERVE_DEFAULT ")\n"
+"\n"
 "  -v, --verbose           tell on stderr which source is used\n"
 "  -h, --help              print this help and exit\n"
-"  -V, --version           print the version and exit\n"
+"  -V, --version           print the version (and the loaded module's) and exit\n"
 "\n"
-"auto reads the module's /proc/tcpstat if it exists, else asks sock_diag,\n"
-"else reads /proc/net/tcp and /proc/net/tcp6.\n"
+"auto reads the module's file if it exists, else asks sock_diag, else reads\n"
+"/proc/net/tcp and /proc/net/tcp6; it decides again at every reading.\n"
 "\n"
 "Environment: TCPSTAT_PROC_ROOT replaces /proc (default /proc).\n"
 "Exit status: 0 success, 1 runtime failure, 2 usage error or bad input.\n"
@@ -97,18 +116,19 @@ static int is_digits(const char *s)
 	return 1;
 }
 
-/* Decimal digits only, 1..max. */
-static unsigned long long parse_positive(const char *opt, const char *arg,
-					 unsigned long long max)
+/* Decimal digits only, min..max. */
+static unsigned long long parse_number(const char *opt, const char *arg,
+				       unsigned long long min,
+				       unsigned long long max)
 {
 	unsigned long long v = 0;
 
 	errno = 0;
 	if (is_digits(arg))
 		v = strtoull(arg, NULL, 10);
-	if (errno || v == 0 || v > max)
-		usage_error("%s: invalid value '%s' (an integer from 1 to %llu)",
-			    opt, arg, max);
+	if (!is_digits(arg) || errno || v < min || v > max)
+		usage_error("%s: invalid value '%s' (an integer from %llu to %llu)",
+			    opt, arg, min, max);
 	return v;
 }
 
@@ -137,14 +157,11 @@ static long long parse_interval(const char *arg)
 
 static enum tcpstat_source parse_source(const char *arg)
 {
-	static const enum tcpstat_source all[] = {
-		SOURCE_AUTO, SOURCE_MODULE, SOURCE_NETLINK, SOURCE_PROCFS,
-	};
-	size_t i;
+	int s;
 
-	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		if (!strcmp(arg, source_name(all[i])))
-			return all[i];
+	for (s = SOURCE_AUTO; s < SOURCE_COUNT; s++)
+		if (!strcmp(arg, source_name((enum tcpstat_source)s)))
+			return (enum tcpstat_source)s;
 	usage_error("--source: unknown source '%s' (auto, module, netlink, procfs)",
 		    arg);
 }
@@ -160,7 +177,20 @@ static enum tcpstat_format parse_format(const char *arg)
 	usage_error("--format: unknown format '%s' (json, prometheus, text)", arg);
 }
 
-enum { OPT_FILE = 256, OPT_FORMAT, OPT_PRETTY };
+static void set_view(struct opts *o, enum view v, const char *opt)
+{
+	if (o->view != VIEW_STATES && o->view != v)
+		usage_error("%s: one view at a time (--families, --ports, --all-netns)",
+			    opt);
+	o->view = v;
+}
+
+enum {
+	OPT_FILE = 256, OPT_FORMAT, OPT_PRETTY, OPT_FAMILIES, OPT_PORTS,
+	OPT_PORT, OPT_ALL_NETNS, OPT_SERVE,
+};
+
+static const char short_opts[] = ":s:p:o:i:c:vhV";
 
 static const struct option long_opts[] = {
 	{ "source",	required_argument,	NULL, 's' },
@@ -171,21 +201,77 @@ static const struct option long_opts[] = {
 	{ "output",	required_argument,	NULL, 'o' },
 	{ "interval",	required_argument,	NULL, 'i' },
 	{ "count",	required_argument,	NULL, 'c' },
+	{ "families",	no_argument,		NULL, OPT_FAMILIES },
+	{ "ports",	no_argument,		NULL, OPT_PORTS },
+	{ "port",	required_argument,	NULL, OPT_PORT },
+	{ "all-netns",	no_argument,		NULL, OPT_ALL_NETNS },
+	{ "serve",	optional_argument,	NULL, OPT_SERVE },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
+/*
+ * getopt_long() leaves optopt at the character of an unknown short option
+ * (maybe inside a cluster such as -Zv, where argv[optind - 1] is the word
+ * before), at 0 for an unknown long option, and at the option's value for a
+ * long option given an argument it does not take or missing one it needs;
+ * long options always advance optind past themselves.
+ */
 static void bad_option(int c, char **argv)
 {
 	const char *opt = argv[optind - 1];
+	int is_long = !strncmp(opt, "--", 2);
 
-	if (c == ':')
+	if (c == ':' && is_long)
 		usage_error("option '%s' requires an argument", opt);
-	if (optopt && optopt < 256 && strncmp(opt, "--", 2))
+	if (c == ':')
+		usage_error("option '-%c' requires an argument", optopt);
+	if (optopt > 0 && optopt < 256 && !strchr(short_opts + 1, optopt))
 		usage_error("invalid option -- '%c'", optopt);
+	if (optopt)
+		usage_error("option '%.*s' doesn't allow an argument",
+			    (int)strcspn(opt, "="), opt);
 	usage_error("unrecognized option '%s'", opt);
+}
+
+/* --serve takes an optional argument, also as the next word. */
+static const char *serve_arg(int argc, char **argv)
+{
+	if (optarg)
+		return optarg;
+	if (optind < argc && argv[optind][0] != '-')
+		return argv[optind++];
+	return TCPSTAT_SERVE_DEFAULT;
+}
+
+/* Options --serve has no use for. */
+enum {
+	GIVEN_INTERVAL = 1 << 0,
+	GIVEN_COUNT = 1 << 1,
+	GIVEN_FORMAT = 1 << 2,
+	GIVEN_PRETTY = 1 << 3,
+	GIVEN_OUTPUT = 1 << 4,
+	GIVEN_FILE = 1 << 5,
+	GIVEN_FAMILIES = 1 << 6,
+	GIVEN_PORTS = 1 << 7,
+};
+
+static void check_serve(const struct opts *o, unsigned int given)
+{
+	static const char *const names[] = {
+		"interval", "count", "format", "pretty", "output", "file",
+		"families", "ports",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (given & (1U << i))
+			usage_error("--serve serves every view itself: it excludes --%s",
+				    names[i]);
+	if (o->view == VIEW_NETNS && o->ctx.pid)
+		usage_error("--all-netns reads every namespace: it excludes --pid");
 }
 
 static void check_combination(const struct opts *o, int has_count)
@@ -203,44 +289,93 @@ static void check_combination(const struct opts *o, int has_count)
 		usage_error("--pretty applies to --format json only");
 	if (o->out.format == FORMAT_PROMETHEUS && o->interval_ns && !o->output)
 		usage_error("--format prometheus with --interval needs --output");
+	if (o->view == VIEW_NETNS && o->ctx.pid)
+		usage_error("--all-netns reads every namespace: it excludes --pid");
+	if (!source_can(o->source, o->view))
+		usage_error("--%s: --source %s cannot read it",
+			    o->view == VIEW_NETNS ? "all-netns" : view_name(o->view),
+			    source_name(o->source));
+}
+
+static void print_version(void)
+{
+	char buf[64];
+	FILE *f;
+
+	printf("tcpstat %s\n", TCPSTAT_VERSION);
+	f = fopen(MODULE_VERSION_FILE, "re");
+	if (f && fgets(buf, sizeof(buf), f)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		printf("tcpstat.ko %s (loaded)\n", buf);
+	}
+	if (f)
+		fclose(f);
+	exit(fflush(stdout) ? EXIT_RUNTIME : EXIT_OK);
 }
 
 static void parse_args(int argc, char **argv, struct opts *o)
 {
-	int c, has_count = 0;
+	unsigned int given = 0;
+	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":s:p:o:i:c:vhV", long_opts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			o->source = parse_source(optarg);
 			break;
 		case 'p':
-			o->ctx.pid = (int)parse_positive("--pid", optarg, INT_MAX);
+			o->ctx.pid = (int)parse_number("--pid", optarg, 1, INT_MAX);
 			break;
 		case OPT_FILE:
 			if (!*optarg)
 				usage_error("--file: empty file name");
 			o->ctx.file = optarg;
+			given |= GIVEN_FILE;
 			break;
 		case OPT_FORMAT:
 			o->out.format = parse_format(optarg);
+			given |= GIVEN_FORMAT;
 			break;
 		case OPT_PRETTY:
 			o->out.pretty = 1;
+			given |= GIVEN_PRETTY;
 			break;
 		case 'o':
 			if (!*optarg)
 				usage_error("--output: empty file name");
 			o->output = strcmp(optarg, "-") ? optarg : NULL;
+			given |= GIVEN_OUTPUT;
 			break;
 		case 'i':
 			o->interval_ns = parse_interval(optarg);
+			given |= GIVEN_INTERVAL;
 			break;
 		case 'c':
-			o->count = parse_positive("--count", optarg, ULLONG_MAX);
-			has_count = 1;
+			o->count = parse_number("--count", optarg, 1, ULLONG_MAX);
+			given |= GIVEN_COUNT;
+			break;
+		case OPT_FAMILIES:
+			set_view(o, VIEW_FAMILIES, "--families");
+			given |= GIVEN_FAMILIES;
+			break;
+		case OPT_PORTS:
+			set_view(o, VIEW_PORTS, "--ports");
+			given |= GIVEN_PORTS;
+			break;
+		case OPT_PORT: {
+			unsigned int port = (unsigned int)parse_number("--port",
+							optarg, 0, 65535);
+
+			o->keep[port / 8] |= (uint8_t)(1U << (port % 8));
+			o->ports_given = 1;
+			break;
+		}
+		case OPT_ALL_NETNS:
+			set_view(o, VIEW_NETNS, "--all-netns");
+			break;
+		case OPT_SERVE:
+			o->serve = serve_arg(argc, argv);
 			break;
 		case 'v':
 			o->verbose = 1;
@@ -249,101 +384,114 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			usage(stdout);
 			exit(fflush(stdout) ? EXIT_RUNTIME : EXIT_OK);
 		case 'V':
-			printf("tcpstat %s\n", TCPSTAT_VERSION);
-			exit(fflush(stdout) ? EXIT_RUNTIME : EXIT_OK);
+			print_version();
+			break;
 		default:
 			bad_option(c, argv);
 		}
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
-	check_combination(o, has_count);
+	if (o->ports_given && !o->serve) {
+		if (o->view != VIEW_STATES && o->view != VIEW_PORTS)
+			usage_error("--port applies to --ports only");
+		o->view = VIEW_PORTS;
+	}
+	if (o->ports_given)
+		o->out.keep = o->keep;
+	if (o->serve)
+		check_serve(o, given);
+	else
+		check_combination(o, given & GIVEN_COUNT);
 }
 
-static void note_source(const struct opts *o, const char *why)
+/* Say which source a reading came from, when it is not the last one's. */
+static void note_source(const struct opts *o, enum tcpstat_source used,
+			const char *why)
 {
+	static int last = -1;
 	char path[PATH_MAX];
 
-	if (!o->verbose)
+	if (!o->verbose || (int)used == last)
 		return;
-	if (o->source == SOURCE_MODULE && !o->ctx.file &&
-	    !source_module_path(&o->ctx, path, sizeof(path)))
-		fprintf(stderr, "tcpstat: source: module (%s)\n", path);
-	else if (o->source == SOURCE_MODULE && o->ctx.file)
+	last = (int)used;
+	if (used == SOURCE_MODULE && o->ctx.file)
 		fprintf(stderr, "tcpstat: source: module (--file %s)\n",
 			o->ctx.file);
+	else if (used == SOURCE_MODULE &&
+		 !source_module_path(&o->ctx, o->view, path, sizeof(path)))
+		fprintf(stderr, "tcpstat: source: module (%s)\n", path);
 	else
-		fprintf(stderr, "tcpstat: source: %s%s%s\n",
-			source_name(o->source), why ? ": " : "", why ? why : "");
+		fprintf(stderr, "tcpstat: source: %s%s%s\n", source_name(used),
+			why && *why ? ": " : "", why ? why : "");
 }
 
-static int read_counts(struct opts *o, struct tcpstat_counts *c,
-		       struct tcpstat_err *e);
+/* The state of a run of readings: the buffers and the last counters. */
+struct run {
+	struct reading r;
+	struct sbuf out;
+	struct counters prev, cur;
+	int have_prev;
+};
 
-/* auto: the module if its file is there, else netlink, else procfs. */
-static int read_auto(struct opts *o, struct tcpstat_counts *c,
-		     struct tcpstat_err *e)
+/* Counters, and rates from the previous reading's, for the ports view. */
+static int read_counters(struct opts *o, struct run *run, struct render *rc,
+			 struct tcpstat_err *e)
 {
-	struct tcpstat_err why;
-	char msg[sizeof(why.msg) + 64];
+	static struct rates rates;
+	int ret;
 
-	if (o->ctx.file || source_module_present(&o->ctx)) {
-		o->source = SOURCE_MODULE;
-		note_source(o, NULL);
-		return read_counts(o, c, e);
-	}
-	if (!source_netlink_enter(&o->ctx, &why) &&
-	    !source_netlink_read(c, &why)) {
-		o->source = SOURCE_NETLINK;
-		note_source(o, NULL);
+	if (o->view != VIEW_PORTS || o->ctx.file ||
+	    (!o->interval_ns && o->out.format != FORMAT_PROMETHEUS))
 		return 0;
+	ret = counters_read(&o->ctx, &run->cur, e);
+	if (ret)
+		return ret;
+	rc->counters = &run->cur;
+	if (run->have_prev) {
+		counters_rates(&run->prev, &run->cur, &rates);
+		rc->rates = &rates;
 	}
-	o->source = SOURCE_PROCFS;
-	snprintf(msg, sizeof(msg), "netlink unusable (%s)", why.msg);
-	note_source(o, msg);
-	return read_counts(o, c, e);
-}
-
-static int read_counts(struct opts *o, struct tcpstat_counts *c,
-		       struct tcpstat_err *e)
-{
-	switch (o->source) {
-	case SOURCE_AUTO:
-		return read_auto(o, c, e);
-	case SOURCE_MODULE:
-		return source_module_read(&o->ctx, c, e);
-	case SOURCE_NETLINK:
-		return source_netlink_read(c, e);
-	case SOURCE_PROCFS:
-		return source_procfs_read(&o->ctx, c, e);
-	}
-	err_set(e, EXIT_RUNTIME, "no source");
-	return EXIT_RUNTIME;
+	run->prev = run->cur;
+	run->have_prev = 1;
+	return 0;
 }
 
 /* One reading, rendered whole, then written: 0, SINK_CLOSED or a status. */
-static int reading(struct opts *o, struct tcpstat_err *e)
+static int reading(struct opts *o, struct run *run, struct tcpstat_err *e)
 {
-	char time[TIME_MAX], buf[OUTPUT_MAX];
-	struct tcpstat_counts c;
+	struct render rc = { .r = &run->r };
+	enum tcpstat_source used;
+	char time[TIME_MAX], why[600];
 	struct timespec now;
-	int len, ret;
+	int ret;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	ret = read_counts(o, &c, e);
+	run->r.view = o->view;
+	ret = source_read(&o->ctx, o->source, &run->r, &used, why, sizeof(why), e);
+	if (ret)
+		return ret;
+	note_source(o, used, why);
+	if (o->view == VIEW_NETNS && o->out.format != FORMAT_PROMETHEUS &&
+	    !o->ctx.file) {
+		ret = nsinfo_annotate(o->ctx.proc_root, &run->r, e);
+		if (ret)
+			return ret;
+	}
+	ret = read_counters(o, run, &rc, e);
 	if (ret)
 		return ret;
 	if (o->interval_ns && output_time(time, sizeof(time), &now)) {
 		err_set(e, EXIT_RUNTIME, "cannot format the time");
 		return EXIT_RUNTIME;
 	}
-	len = output_render(buf, sizeof(buf), &c, &o->out,
-			    o->interval_ns ? time : NULL);
-	if (len < 0) {
-		err_set(e, EXIT_RUNTIME, "output too long");
+	rc.time = o->interval_ns ? time : NULL;
+	sbuf_reset(&run->out);
+	if (output_render(&run->out, &rc, &o->out)) {
+		err_set(e, EXIT_RUNTIME, "out of memory");
 		return EXIT_RUNTIME;
 	}
-	return sink_write(o->output, buf, (size_t)len, e);
+	return sink_write(o->output, run->out.buf, run->out.len, e);
 }
 
 static long long mono_ns(void)
@@ -396,57 +544,74 @@ static int run(struct opts *o, struct tcpstat_err *e)
 {
 	long long start = mono_ns(), tick = 0, late;
 	unsigned long long done = 0;
+	struct run state = { .r.view = o->view };
 	int ret;
 
 	for (;;) {
-		ret = reading(o, e);
+		ret = reading(o, &state, e);
 		if (ret)
-			return ret == SINK_CLOSED ? EXIT_OK : ret;
+			break;
 		done++;
 		if (!o->interval_ns || done == o->count || stop)
-			return EXIT_OK;
+			break;
 		late = (mono_ns() - start) / o->interval_ns;
 		tick = late >= tick + 1 ? late + 1 : tick + 1;
 		if (sleep_until(start + tick * o->interval_ns))
-			return EXIT_OK;
+			break;
 	}
+	reading_free(&state.r);
+	sbuf_free(&state.out);
+	return ret == SINK_CLOSED ? EXIT_OK : ret;
 }
 
+/* Errors that every reading would meet, up front. */
 static int prepare(struct opts *o, struct tcpstat_err *e)
 {
 	int ret = source_check_pid(&o->ctx, e);
 
-	if (ret)
-		return ret;
-	if (o->source == SOURCE_NETLINK)
-		ret = source_netlink_enter(&o->ctx, e);
-	if (!ret && o->source != SOURCE_AUTO)
-		note_source(o, NULL);
+	if (!ret && o->source == SOURCE_NETLINK && o->view != VIEW_NETNS)
+		ret = source_netlink_check(&o->ctx, e);
 	return ret;
 }
 
 int main(int argc, char **argv)
 {
-	struct opts o = {
+	static struct opts o = {
 		.source = SOURCE_AUTO,
 		.out.format = FORMAT_JSON,
+		.view = VIEW_STATES,
 	};
 	struct tcpstat_err e;
+	const char *root;
 	int ret;
 
+	source_ctx_init(&o.ctx);
 	parse_args(argc, argv, &o);
-	o.ctx.proc_root = getenv("TCPSTAT_PROC_ROOT");
-	if (!o.ctx.proc_root || !*o.ctx.proc_root)
-		o.ctx.proc_root = "/proc";
+	root = getenv("TCPSTAT_PROC_ROOT");
+	if (root && *root)
+		o.ctx.proc_root = root;
 	if (o.ctx.file)
 		o.source = SOURCE_MODULE;
 	signal(SIGPIPE, SIG_IGN);
 	sink_init();
-	if (o.interval_ns)
-		catch_signals();
 	ret = prepare(&o, &e);
-	if (!ret)
+	if (!ret && o.serve) {
+		struct serve_opts so = {
+			.listen = o.serve,
+			.source = o.source,
+			.ctx = &o.ctx,
+			.all_netns = o.view == VIEW_NETNS,
+			.keep = o.ports_given ? o.keep : NULL,
+			.verbose = o.verbose,
+		};
+
+		ret = serve(&so, &e);
+	} else if (!ret) {
+		if (o.interval_ns)
+			catch_signals();
 		ret = run(&o, &e);
+	}
+	source_ctx_close(&o.ctx);
 	if (ret)
 		fprintf(stderr, "tcpstat: %s\n", e.msg);
 	return ret;

@@ -1,113 +1,450 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "json.h"
 #include "output.h"
 
-#define PROM_METRIC	"tcpstat_sockets"
+/* --- JSON ------------------------------------------------------------- */
 
-/* An append-only string in a fixed buffer; over is set if it ran out. */
-struct sbuf {
-	char *buf;
-	size_t size;
-	size_t len;
-	int over;
+static void json_states(struct json *j, const char *key,
+			const struct state_counts *c)
+{
+	unsigned int st;
+
+	if (key)
+		json_open_object(j, key);
+	for_each_state(st)
+		json_u64(j, tcpstat_state_name(st), c->n[st]);
+	if (key)
+		json_close_object(j);
+}
+
+static void json_families(struct json *j, const struct state_counts *fam)
+{
+	unsigned int f;
+
+	for (f = 0; f < TCPSTAT_FAMILIES; f++)
+		json_states(j, tcpstat_family_name(f), &fam[f]);
+}
+
+/* A value a source may not know: null then. */
+static void json_maybe(struct json *j, const char *key, uint64_t v, int known)
+{
+	if (known)
+		json_u64(j, key, v);
+	else
+		json_null(j, key);
+}
+
+static void json_port(struct json *j, const struct port_row *p)
+{
+	json_open_object(j, NULL);
+	json_u64(j, TCPSTAT_COL_PORT, p->port);
+	json_u64(j, TCPSTAT_COL_LISTENERS, p->listeners);
+	json_u64(j, TCPSTAT_COL_ACCEPT_QUEUE, p->accept_queue);
+	json_maybe(j, TCPSTAT_COL_ACCEPT_MAX, p->accept_max,
+		   p->have & PORT_ACCEPT_MAX);
+	json_maybe(j, TCPSTAT_COL_SYN_QUEUE, p->syn_queue,
+		   p->have & PORT_SYN_QUEUE);
+	json_states(j, NULL, &p->c);
+	json_maybe(j, TCPSTAT_COL_FASTOPEN_QUEUE, p->fastopen_queue,
+		   p->have & PORT_FASTOPEN);
+	json_maybe(j, TCPSTAT_COL_DROPS, p->drops, p->have & PORT_DROPS);
+	json_close_object(j);
+}
+
+static void json_ports(struct json *j, const char *key,
+		       const struct reading *r, port_filter_t keep)
+{
+	size_t i;
+
+	json_open_array(j, key);
+	for (i = 0; i < r->nports; i++)
+		if (port_kept(keep, r->ports[i].port))
+			json_port(j, &r->ports[i]);
+	json_close_array(j);
+}
+
+static void json_netns(struct json *j, const char *key,
+		       const struct reading *r)
+{
+	unsigned int k;
+	size_t i;
+
+	json_open_array(j, key);
+	for (i = 0; i < r->nnetns; i++) {
+		const struct netns_row *n = &r->netns[i];
+
+		json_open_object(j, NULL);
+		json_u64(j, TCPSTAT_COL_NETNS, n->netns);
+		if (n->have_cookie)
+			json_u64(j, TCPSTAT_COL_COOKIE, n->cookie);
+		json_open_array(j, "pids");
+		for (k = 0; k < n->npids; k++)
+			json_int(j, NULL, n->pids[k]);
+		json_close_array(j);
+		json_open_array(j, "names");
+		for (k = 0; k < n->nnames; k++)
+			json_string(j, NULL, n->names[k]);
+		json_close_array(j);
+		json_families(j, n->fam);
+		json_close_object(j);
+	}
+	json_close_array(j);
+}
+
+static void json_rates(struct json *j, const struct rates *rt)
+{
+	unsigned int i;
+
+	json_open_object(j, "rates");
+	json_double(j, "seconds", rt->seconds);
+	json_open_object(j, "deltas");
+	for (i = 0; i < CNT_COUNT; i++)
+		json_maybe(j, counter_defs[i].name, rt->delta[i], rt->valid[i]);
+	json_close_object(j);
+	json_open_object(j, "per_second");
+	for (i = 0; i < CNT_COUNT; i++) {
+		if (rt->valid[i])
+			json_double(j, counter_defs[i].name, rt->per_second[i]);
+		else
+			json_null(j, counter_defs[i].name);
+	}
+	json_close_object(j);
+	json_close_object(j);
+}
+
+/*
+ * One reading alone is the view's own value (an object, or an array of
+ * rows); under --interval, an object whose first key is "time".
+ */
+static void render_json(struct sbuf *sb, const struct render *rc,
+			const struct output_opts *o)
+{
+	const struct reading *r = rc->r;
+	int rows = r->view == VIEW_PORTS || r->view == VIEW_NETNS;
+	struct json j;
+
+	json_init(&j, sb, o->pretty);
+	if (rows && !rc->time) {
+		if (r->view == VIEW_PORTS)
+			json_ports(&j, NULL, r, o->keep);
+		else
+			json_netns(&j, NULL, r);
+		json_end(&j);
+		return;
+	}
+	json_open_object(&j, NULL);
+	if (rc->time)
+		json_string(&j, "time", rc->time);
+	switch (r->view) {
+	case VIEW_STATES:
+		json_states(&j, NULL, &r->states);
+		break;
+	case VIEW_FAMILIES:
+		json_families(&j, r->fam);
+		break;
+	case VIEW_PORTS:
+		json_ports(&j, "ports", r, o->keep);
+		if (rc->rates)
+			json_rates(&j, rc->rates);
+		break;
+	default:
+		json_netns(&j, "netns", r);
+		break;
+	}
+	json_close_object(&j);
+	json_end(&j);
+}
+
+/* --- Prometheus ------------------------------------------------------- */
+
+static void render_prometheus(struct sbuf *sb, const struct render *rc,
+			      const struct output_opts *o)
+{
+	const struct reading *r = rc->r;
+
+	switch (r->view) {
+	case VIEW_STATES:
+		prom_states(sb, &r->states);
+		break;
+	case VIEW_FAMILIES:
+		prom_families(sb, r->fam);
+		break;
+	case VIEW_PORTS:
+		prom_ports(sb, r, o->keep);
+		if (rc->counters)
+			prom_counters(sb, rc->counters);
+		break;
+	default:
+		prom_netns(sb, r);
+		break;
+	}
+}
+
+/* --- text ------------------------------------------------------------- */
+
+#define TEXT_COLS_MAX	(8 + TCPSTAT_STATES)
+#define CELL_MAX	64
+
+/*
+ * An aligned table: cell(arg, row, col, buf) writes a cell (row -1: the
+ * header) and returns 1 if the column holds words (left-aligned), 0 if
+ * numbers (right-aligned).
+ */
+typedef int (*cell_fn)(const void *arg, long row, unsigned int col,
+		       char *buf);
+
+static void text_table(struct sbuf *sb, const void *arg, long rows,
+		       unsigned int cols, cell_fn cell)
+{
+	int width[TEXT_COLS_MAX] = { 0 };
+	char buf[CELL_MAX];
+	unsigned int c;
+	long i;
+
+	for (i = -1; i < rows; i++)
+		for (c = 0; c < cols; c++) {
+			cell(arg, i, c, buf);
+			if ((int)strlen(buf) > width[c])
+				width[c] = (int)strlen(buf);
+		}
+	for (i = -1; i < rows; i++) {
+		for (c = 0; c < cols; c++) {
+			int words = cell(arg, i, c, buf);
+			int w = c + 1 < cols || !words ? width[c] : 0;
+
+			sbuf_printf(sb, "%s%*s", c ? "  " : "", words ? -w : w,
+				    buf);
+		}
+		sbuf_puts(sb, "\n");
+	}
+}
+
+/* States down, one column per family (or just the counts). */
+static int state_cell(const void *arg, long row, unsigned int col, char *buf)
+{
+	const struct reading *r = arg;
+	unsigned int st = (unsigned int)row + TCPSTAT_STATE_FIRST;
+
+	if (row < 0)
+		snprintf(buf, CELL_MAX, "%s", col == 0 ? "STATE" :
+			 r->view == VIEW_STATES ? "COUNT" :
+			 tcpstat_family_name(col - 1));
+	else if (col == 0)
+		snprintf(buf, CELL_MAX, "%s", tcpstat_state_name(st));
+	else
+		snprintf(buf, CELL_MAX, "%" PRIu64, r->view == VIEW_STATES ?
+			 r->states.n[st] : r->fam[col - 1].n[st]);
+	return col == 0;
+}
+
+/* The seed view's text keeps its original form: no header. */
+static void text_states(struct sbuf *sb, const struct reading *r)
+{
+	char buf[CELL_MAX];
+	int w = 1;
+	unsigned int st;
+
+	for_each_state(st) {
+		snprintf(buf, sizeof(buf), "%" PRIu64, r->states.n[st]);
+		if ((int)strlen(buf) > w)
+			w = (int)strlen(buf);
+	}
+	for_each_state(st)
+		sbuf_printf(sb, "%-*s  %*" PRIu64 "\n", TCPSTAT_STATE_NAME_MAX,
+			    tcpstat_state_name(st), w, r->states.n[st]);
+}
+
+/* Ports: the rows kept, then the columns of the file. */
+struct ports_text {
+	const struct reading *r;
+	const size_t *rows;
 };
 
-static void sb_printf(struct sbuf *sb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void sb_printf(struct sbuf *sb, const char *fmt, ...)
+static int port_cell(const void *arg, long row, unsigned int col, char *buf)
 {
-	va_list ap;
-	int n;
+	static const char *const head[] = {
+		"PORT", "LISTENERS", "ACCEPT_Q", "ACCEPT_MAX", "SYN_Q",
+	};
+	const struct ports_text *t = arg;
+	const struct port_row *p;
+	unsigned int ns = TCPSTAT_STATES;
+	uint64_t v = 0;
+	int known = 1;
 
-	if (sb->over)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(sb->buf + sb->len, sb->size - sb->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sb->size - sb->len)
-		sb->over = 1;
-	else
-		sb->len += (size_t)n;
-}
-
-static void render_json(struct sbuf *sb, const struct tcpstat_counts *c,
-			int pretty, const char *time)
-{
-	const char *open = pretty ? "{\n  " : "{";
-	const char *sep = pretty ? ",\n  " : ",";
-	const char *colon = pretty ? ": " : ":";
-	int i;
-
-	sb_printf(sb, "%s", open);
-	if (time)
-		sb_printf(sb, "\"time\"%s\"%s\"%s", colon, time, sep);
-	for (i = 0; i < TCPSTAT_NSTATES; i++)
-		sb_printf(sb, "\"%s\"%s%" PRIu64 "%s", tcpstat_state_names[i],
-			  colon, c->n[i], i + 1 < TCPSTAT_NSTATES ? sep : "");
-	sb_printf(sb, "%s}\n", pretty ? "\n" : "");
-}
-
-static void render_prometheus(struct sbuf *sb, const struct tcpstat_counts *c)
-{
-	int i;
-
-	sb_printf(sb, "# HELP " PROM_METRIC
-		  " TCP sockets by state, as ss -tan counts them.\n");
-	sb_printf(sb, "# TYPE " PROM_METRIC " gauge\n");
-	for (i = 0; i < TCPSTAT_NSTATES; i++)
-		sb_printf(sb, PROM_METRIC "{state=\"%s\"} %" PRIu64 "\n",
-			  tcpstat_state_names[i], c->n[i]);
-}
-
-static int digits(uint64_t v)
-{
-	int n = 1;
-
-	while (v >= 10) {
-		v /= 10;
-		n++;
+	if (row < 0) {
+		snprintf(buf, CELL_MAX, "%s", col < 5 ? head[col] :
+			 col < 5 + ns ? tcpstat_state_name(col - 5 + TCPSTAT_STATE_FIRST) :
+			 col == 5 + ns ? "FASTOPEN_Q" : "DROPS");
+		return 0;
 	}
-	return n;
+	p = &t->r->ports[t->rows[row]];
+	switch (col) {
+	case 0: v = p->port; break;
+	case 1: v = p->listeners; break;
+	case 2: v = p->accept_queue; break;
+	case 3: v = p->accept_max; known = p->have & PORT_ACCEPT_MAX; break;
+	case 4: v = p->syn_queue; known = p->have & PORT_SYN_QUEUE; break;
+	default:
+		if (col < 5 + ns) {
+			v = p->c.n[col - 5 + TCPSTAT_STATE_FIRST];
+		} else if (col == 5 + ns) {
+			v = p->fastopen_queue;
+			known = p->have & PORT_FASTOPEN;
+		} else {
+			v = p->drops;
+			known = p->have & PORT_DROPS;
+		}
+	}
+	if (known)
+		snprintf(buf, CELL_MAX, "%" PRIu64, v);
+	else
+		snprintf(buf, CELL_MAX, "-");
+	return 0;
 }
 
-static void render_text(struct sbuf *sb, const struct tcpstat_counts *c,
-			const char *time)
+static int text_ports(struct sbuf *sb, const struct render *rc,
+		      const struct output_opts *o)
 {
-	int i, w = 1;
+	const struct reading *r = rc->r;
+	struct ports_text t = { .r = r };
+	size_t *rows = NULL, n = 0, i;
+	unsigned int k;
 
-	for (i = 0; i < TCPSTAT_NSTATES; i++)
-		if (digits(c->n[i]) > w)
-			w = digits(c->n[i]);
-	if (time)
-		sb_printf(sb, "%s\n", time);
-	for (i = 0; i < TCPSTAT_NSTATES; i++)
-		sb_printf(sb, "%-*s  %*" PRIu64 "\n", TCPSTAT_NAME_MAX,
-			  tcpstat_state_names[i], w, c->n[i]);
+	if (r->nports) {
+		rows = calloc(r->nports, sizeof(*rows));
+		if (!rows)
+			return -1;
+	}
+	for (i = 0; i < r->nports; i++)
+		if (port_kept(o->keep, r->ports[i].port))
+			rows[n++] = i;
+	t.rows = rows;
+	text_table(sb, &t, (long)n, 7 + TCPSTAT_STATES, port_cell);
+	free(rows);
+	if (!rc->rates)
+		return 0;
+	sbuf_printf(sb, "rates over %.3f s:\n", rc->rates->seconds);
+	for (k = 0; k < CNT_COUNT; k++) {
+		if (rc->rates->valid[k])
+			sbuf_printf(sb, "  %-16s %12" PRIu64 " %14.3f/s\n",
+				    counter_defs[k].name, rc->rates->delta[k],
+				    rc->rates->per_second[k]);
+		else
+			sbuf_printf(sb, "  %-16s %12s %14s\n",
+				    counter_defs[k].name, "-", "-");
+	}
+	return 0;
 }
 
-int output_render(char *buf, size_t size, const struct tcpstat_counts *c,
-		  const struct output_opts *o, const char *time)
+/* "-", or the pids (names) joined by commas, cut short with "...". */
+static void join_pids(char *buf, const struct netns_row *n)
 {
-	struct sbuf sb = { .buf = buf, .size = size };
+	size_t len = 0;
+	unsigned int i;
 
-	if (!size)
-		return -1;
+	strcpy(buf, n->npids ? "" : "-");
+	for (i = 0; i < n->npids && i < 4; i++)
+		len += (size_t)snprintf(buf + len, CELL_MAX - len, "%s%d",
+					i ? "," : "", n->pids[i]);
+	if (i < n->npids)
+		snprintf(buf + len, CELL_MAX - len, ",...");
+}
+
+static void join_names(char *buf, const struct netns_row *n)
+{
+	size_t len = 0;
+	unsigned int i;
+
+	strcpy(buf, n->nnames ? "" : "-");
+	for (i = 0; i < n->nnames; i++) {
+		size_t need = strlen(n->names[i]) + (i ? 1 : 0);
+
+		if (len + need + 4 >= CELL_MAX) {
+			snprintf(buf + len, CELL_MAX - len, "%s...", i ? "," : "");
+			return;
+		}
+		len += (size_t)snprintf(buf + len, CELL_MAX - len, "%s%s",
+					i ? "," : "", n->names[i]);
+	}
+}
+
+/* Namespaces: one line per namespace and family, with its pids and names. */
+static int netns_cell(const void *arg, long row, unsigned int col, char *buf)
+{
+	const struct reading *r = arg;
+	const struct netns_row *n;
+	unsigned int f, ns = TCPSTAT_STATES;
+	int words = col == 1 || col >= 2 + ns;
+
+	if (row < 0) {
+		snprintf(buf, CELL_MAX, "%s", col == 0 ? "NETNS" :
+			 col == 1 ? "FAMILY" :
+			 col < 2 + ns ? tcpstat_state_name(col - 2 + TCPSTAT_STATE_FIRST) :
+			 col == 2 + ns ? "PIDS" : "NAMES");
+		return words;
+	}
+	n = &r->netns[row / 2];
+	f = (unsigned int)(row % 2);
+	if (col == 0)
+		snprintf(buf, CELL_MAX, "%" PRIu64, n->netns);
+	else if (col == 1)
+		snprintf(buf, CELL_MAX, "%s", tcpstat_family_name(f));
+	else if (col < 2 + ns)
+		snprintf(buf, CELL_MAX, "%" PRIu64,
+			 n->fam[f].n[col - 2 + TCPSTAT_STATE_FIRST]);
+	else if (col == 2 + ns)
+		join_pids(buf, n);
+	else
+		join_names(buf, n);
+	return words;
+}
+
+static int render_text(struct sbuf *sb, const struct render *rc,
+		       const struct output_opts *o)
+{
+	const struct reading *r = rc->r;
+
+	if (rc->time)
+		sbuf_printf(sb, "%s\n", rc->time);
+	switch (r->view) {
+	case VIEW_STATES:
+		text_states(sb, r);
+		return 0;
+	case VIEW_FAMILIES:
+		text_table(sb, r, TCPSTAT_STATES, 1 + TCPSTAT_FAMILIES,
+			   state_cell);
+		return 0;
+	case VIEW_PORTS:
+		return text_ports(sb, rc, o);
+	default:
+		text_table(sb, r, (long)r->nnetns * 2, 4 + TCPSTAT_STATES,
+			   netns_cell);
+		return 0;
+	}
+}
+
+int output_render(struct sbuf *sb, const struct render *rc,
+		  const struct output_opts *o)
+{
+	int ret = 0;
+
 	switch (o->format) {
 	case FORMAT_JSON:
-		render_json(&sb, c, o->pretty, time);
+		render_json(sb, rc, o);
 		break;
 	case FORMAT_PROMETHEUS:
-		render_prometheus(&sb, c);
+		render_prometheus(sb, rc, o);
 		break;
 	case FORMAT_TEXT:
-		render_text(&sb, c, time);
+		ret = render_text(sb, rc, o);
 		break;
 	}
-	return sb.over ? -1 : (int)sb.len;
+	return ret || sbuf_failed(sb) ? -1 : 0;
 }
 
 int output_time(char *buf, size_t size, const struct timespec *ts)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The output formats.  A reading is rendered whole into a caller's buffer
- * and only then written, so a failed reading never leaves half an output.
+ * The output formats.  A reading is rendered whole into a buffer and only
+ * then written, so a failed reading never leaves half an output.
  */
 #ifndef TCPSTAT_OUTPUT_H
 #define TCPSTAT_OUTPUT_H
@@ -9,7 +9,10 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "states.h"
+#include "counters.h"
+#include "prom.h"
+#include "reading.h"
+#include "sbuf.h"
 
 enum tcpstat_format {
 	FORMAT_JSON,
@@ -17,22 +20,30 @@ enum tcpstat_format {
 	FORMAT_TEXT,
 };
 
-#define OUTPUT_MAX	2048	/* enough for any reading in any format */
 #define TIME_MAX	32	/* "YYYY-MM-DDTHH:MM:SS.mmmZ" and more */
 
 struct output_opts {
 	enum tcpstat_format format;
 	int pretty;		/* JSON: two-space indent, one key per line */
+	port_filter_t keep;	/* ports view: the ports to show, or NULL */
+};
+
+/* What one reading renders from, beside the reading itself. */
+struct render {
+	const struct reading *r;
+	const char *time;		/* RFC 3339, or NULL for one reading */
+	const struct rates *rates;	/* ports, from the second reading on */
+	const struct counters *counters; /* ports in Prometheus format */
 };
 
 /*
- * Render one reading into buf, ending in a newline.  time is the reading's
- * RFC 3339 time or NULL: JSON puts it first as "time", text as a line of its
- * own before the states, Prometheus leaves it out.  Returns the length, or
- * -1 if buf is too small.
+ * Render into sb (appended), ending in a newline.  JSON puts the time first
+ * as "time" (and the rows under "ports" or "netns"), text as a line of its
+ * own before the table, Prometheus leaves it out.  0, or -1 if out of
+ * memory.
  */
-int output_render(char *buf, size_t size, const struct tcpstat_counts *c,
-		  const struct output_opts *o, const char *time);
+int output_render(struct sbuf *sb, const struct render *rc,
+		  const struct output_opts *o);
 
 /* ts (CLOCK_REALTIME) as RFC 3339 UTC with milliseconds; -1 on failure. */
 int output_time(char *buf, size_t size, const struct timespec *ts);

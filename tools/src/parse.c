@@ -90,19 +90,19 @@ static int parse_line(struct tcpstat_parser *p, const char *s, const char *end)
 		;
 	if (s == name)
 		return fail(p, "missing state name before ':'");
-	st = tcpstat_state_lookup(name, (size_t)(s - name));
+	st = state_lookup(name, (size_t)(s - name));
 	if (st < 0) {
 		quote(q, sizeof(q), name, (size_t)(s - name));
 		return fail(p, "unknown state '%s'", q);
 	}
 	if (p->seen_on[st])
 		return fail(p, "duplicate state %s (first on line %lu)",
-			    tcpstat_state_names[st], p->seen_on[st]);
+			    tcpstat_state_name((unsigned int)st), p->seen_on[st]);
 	s = skip_blanks(s, end);
 	if (s == end || *s != ':')
-		return fail(p, "missing ':' after %s", tcpstat_state_names[st]);
+		return fail(p, "missing ':' after %s", tcpstat_state_name((unsigned int)st));
 	s = skip_blanks(s + 1, end);
-	if (parse_count(p, tcpstat_state_names[st], s, end, &v))
+	if (parse_count(p, tcpstat_state_name((unsigned int)st), s, end, &v))
 		return -1;
 	p->counts.n[st] = v;
 	p->seen_on[st] = p->line;
@@ -134,16 +134,17 @@ int tcpstat_parse_feed(struct tcpstat_parser *p, const char *data, size_t n)
 
 static int fail_missing(struct tcpstat_parser *p)
 {
-	char list[TCPSTAT_NSTATES * (TCPSTAT_NAME_MAX + 2)];
+	char list[TCPSTAT_STATES * (TCPSTAT_STATE_NAME_MAX + 2)];
 	size_t len = 0;
-	int i, missing = 0;
+	unsigned int st;
+	int missing = 0;
 
-	for (i = 0; i < TCPSTAT_NSTATES; i++) {
-		if (p->seen_on[i])
+	for_each_state(st) {
+		if (p->seen_on[st])
 			continue;
 		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
 					missing ? ", " : "",
-					tcpstat_state_names[i]);
+					tcpstat_state_name(st));
 		missing++;
 	}
 	if (!missing)
@@ -151,7 +152,7 @@ static int fail_missing(struct tcpstat_parser *p)
 	return fail(p, "missing state%s %s", missing > 1 ? "s" : "", list);
 }
 
-int tcpstat_parse_finish(struct tcpstat_parser *p, struct tcpstat_counts *out)
+int tcpstat_parse_finish(struct tcpstat_parser *p, struct state_counts *out)
 {
 	if (p->failed)
 		return -1;

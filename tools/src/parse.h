@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Strict parser of the module's format, as /proc/tcpstat prints it:
- * eleven lines "NAME : COUNT\n", one per state, each state exactly once,
+ * Strict parser of the seed files' format, as /proc/tcpstat prints it
+ * (TCPSTAT_SEED_FMT): eleven lines "NAME : COUNT\n", one per state, each
+ * state exactly once,
  * in any order.  Blanks (spaces, tabs) around the name, the colon and the
  * count are free; nothing else is.  COUNT is decimal digits only and must
  * fit in 64 bits.
@@ -19,9 +20,9 @@
 #define TCPSTAT_LINE_MAX	256	/* longest line, newline excluded */
 
 struct tcpstat_parser {
-	struct tcpstat_counts counts;
+	struct state_counts counts;
 	unsigned long line;			/* line being read, 1-based */
-	unsigned long seen_on[TCPSTAT_NSTATES];	/* line of each state, or 0 */
+	unsigned long seen_on[TCPSTAT_NR_STATES]; /* line of each state, or 0 */
 	size_t len;				/* bytes of the line so far */
 	int failed;
 	char buf[TCPSTAT_LINE_MAX];
@@ -38,6 +39,6 @@ void tcpstat_parse_init(struct tcpstat_parser *p);
 int tcpstat_parse_feed(struct tcpstat_parser *p, const char *data, size_t n);
 
 /* End of input: 0 and the counts in *out if the whole input was good. */
-int tcpstat_parse_finish(struct tcpstat_parser *p, struct tcpstat_counts *out);
+int tcpstat_parse_finish(struct tcpstat_parser *p, struct state_counts *out);
 
 #endif /* TCPSTAT_PARSE_H */

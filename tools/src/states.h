@@ -1,31 +1,48 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The eleven TCP states a socket can be reported in, in kernel order
- * (TCP_ESTABLISHED = 1 .. TCP_CLOSING = 11), named as /proc/tcpstat names
- * them.  Index i holds kernel state i + 1.
+ * Counts per TCP state, indexed by the kernel's state number as the
+ * interface header (module/tcpstat_uapi.h) numbers them: slot 0 is unused.
  */
 #ifndef TCPSTAT_STATES_H
 #define TCPSTAT_STATES_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
-#define TCPSTAT_NSTATES		11
-#define TCPSTAT_NAME_MAX	11	/* strlen("ESTABLISHED") */
+#include "tcpstat_uapi.h"
 
-struct tcpstat_counts {
-	uint64_t n[TCPSTAT_NSTATES];
+struct state_counts {
+	uint64_t n[TCPSTAT_NR_STATES];
 };
 
-extern const char *const tcpstat_state_names[TCPSTAT_NSTATES];
+#define for_each_state(st) \
+	for ((st) = TCPSTAT_STATE_FIRST; (st) <= TCPSTAT_STATE_LAST; (st)++)
 
-/* Index of the state called name[0..len), or -1. */
-int tcpstat_state_lookup(const char *name, size_t len);
-
-/* Index of kernel state number st (1..11), or -1. */
-static inline int tcpstat_state_index(unsigned int st)
+static inline int state_valid(unsigned int st)
 {
-	return st >= 1 && st <= TCPSTAT_NSTATES ? (int)st - 1 : -1;
+	return st >= TCPSTAT_STATE_FIRST && st <= TCPSTAT_STATE_LAST;
+}
+
+/* The state called name[0..len), or -1. */
+static inline int state_lookup(const char *name, size_t len)
+{
+	unsigned int st;
+
+	for_each_state(st)
+		if (strlen(tcpstat_state_name(st)) == len &&
+		    !memcmp(tcpstat_state_name(st), name, len))
+			return (int)st;
+	return -1;
+}
+
+static inline void counts_add(struct state_counts *dst,
+			      const struct state_counts *src)
+{
+	unsigned int st;
+
+	for_each_state(st)
+		dst->n[st] += src->n[st];
 }
 
 #endif /* TCPSTAT_STATES_H */

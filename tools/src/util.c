@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "util.h"
 
@@ -49,4 +51,19 @@ int proc_path(char *buf, size_t size, const char *root, int pid, const char *res
 	else
 		n = snprintf(buf, size, "%s/%s", root, rest);
 	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+int check_pid(const char *root, int pid, struct tcpstat_err *e)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+
+	if (!pid)
+		return 0;
+	if (proc_path(path, sizeof(path), root, pid, "") || stat(path, &sb) ||
+	    !S_ISDIR(sb.st_mode)) {
+		err_set(e, EXIT_RUNTIME, "--pid %d: no such process", pid);
+		return EXIT_RUNTIME;
+	}
+	return 0;
 }

@@ -32,4 +32,7 @@ void quote(char *dst, size_t size, const char *s, size_t len);
 /* "/proc/PID/rest" or "/proc/rest" (pid 0) under root into buf; -1 if too long. */
 int proc_path(char *buf, size_t size, const char *root, int pid, const char *rest);
 
+/* 0 if pid is 0 or root/PID exists; else EXIT_RUNTIME with *e set. */
+int check_pid(const char *root, int pid, struct tcpstat_err *e);
+
 #endif /* TCPSTAT_UTIL_H */

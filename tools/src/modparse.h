@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The module's formats, for the view a reading is of: the seed format
+ * (parse.h) for the states, and the table files (table.h) for the others,
+ * with the columns the interface header names, and the rows checked for
+ * what each table promises (families: exactly inet and inet6; ports and
+ * namespaces: in increasing order, each once; two rows per namespace).
+ * Fed chunks split anywhere; memory is one line plus the reading's rows.
+ */
+#ifndef TCPSTAT_MODPARSE_H
+#define TCPSTAT_MODPARSE_H
+
+#include <stddef.h>
+
+#include "parse.h"
+#include "reading.h"
+#include "table.h"
+
+struct modparse {
+	struct reading *r;
+	struct tcpstat_parser seed;
+	struct table_parser table;
+	unsigned long seen;	/* families: rows by bit; netns: last complete */
+};
+
+/* Parse into r (reset, of view r->view). */
+void modparse_init(struct modparse *a, struct reading *r);
+/* 0, or -1 once the input is bad. */
+int modparse_feed(struct modparse *a, const char *buf, size_t n);
+/* The line being read, for error messages. */
+unsigned long modparse_line(const struct modparse *a);
+/* End of input: 0, or -1 with the problem in err. */
+int modparse_finish(struct modparse *a, char *err, size_t len);
+
+#endif /* TCPSTAT_MODPARSE_H */

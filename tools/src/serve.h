@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tcpstat --serve: a Prometheus exporter (libmicrohttpd).  GET /metrics
+ * takes fresh readings of every view; scrapes that arrive while a reading
+ * runs share it, so at most one reading is ever in flight.
+ */
+#ifndef TCPSTAT_SERVE_H
+#define TCPSTAT_SERVE_H
+
+#include "prom.h"
+#include "sources.h"
+#include "util.h"
+
+/* Unallocated in Prometheus' default port allocations: see the README. */
+#define TCPSTAT_SERVE_PORT	10742
+#define TCPSTAT_SERVE_DEFAULT	"127.0.0.1:10742"
+
+struct serve_opts {
+	const char *listen;		/* [ADDR:]PORT */
+	enum tcpstat_source source;
+	struct source_ctx *ctx;
+	int all_netns;
+	port_filter_t keep;
+	int verbose;
+};
+
+/* Serve until SIGINT or SIGTERM: 0, or an exit status with *e set. */
+int serve(const struct serve_opts *o, struct tcpstat_err *e);
+
+#endif /* TCPSTAT_SERVE_H */
