@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The assertion every count test ends with: the module's files for this
- * namespace show exactly what the test created, and so does ss.
+ * namespace show exactly what the test created, and so does ss; the
+ * families table splits it as ss -f inet / -f inet6 do, and its two rows
+ * add up to it.
  */
 #ifndef TCPSTAT_CHECK_H
 #define TCPSTAT_CHECK_H
 
+#include <string.h>
+#include <unistd.h>
+
 #include "kselftest_harness.h"
 #include "tcpstat_util.h"
-
-#define SETTLE_MS 10000
 
 static inline void check_counts_file(struct __test_metadata *_metadata,
 				     const char *path,
@@ -17,12 +20,78 @@ static inline void check_counts_file(struct __test_metadata *_metadata,
 {
 	struct counts seen;
 
-	if (counts_wait(path, expect, SETTLE_MS, &seen)) {
+	if (counts_wait(path, expect, &seen)) {
 		TH_LOG("%s: want %s", path, counts_str(expect));
 		TH_LOG("%s: seen %s", path, counts_str(&seen));
 		TH_LOG("timewait sockets alive (sockstat): %ld; they live 60 s",
 		       sockstat_tw());
 		ASSERT_TRUE(counts_equal(expect, &seen));
+	}
+}
+
+/*
+ * A families table: exactly the rows inet and inet6, in that order, into
+ * fam[0] and fam[1]; 0 or -1.
+ */
+static inline int families_read(const char *path, struct counts *fam)
+{
+	struct table t;
+	int i, ok;
+
+	if (table_read(path, &t))
+		return -1;
+	ok = t.nrows == TCPSTAT_FAMILIES;
+	for (i = 0; ok && i < TCPSTAT_FAMILIES; i++) {
+		ok = !strcmp(table_cell(&t, i, TCPSTAT_COL_FAMILY),
+			     tcpstat_family_name(i));
+		table_counts(&t, i, &fam[i]);
+	}
+	table_free(&t);
+	return ok ? 0 : -1;
+}
+
+/* Poll until the families of path add up to want; fam[] as last read. */
+static inline int families_wait(const char *path, const struct counts *want,
+				struct counts *fam)
+{
+	long deadline = now_ms() + WATCHDOG_MS;
+	struct counts sum;
+
+	for (;;) {
+		memset(&sum, 0, sizeof(sum));
+		if (!families_read(path, fam)) {
+			counts_add(&sum, &fam[0]);
+			counts_add(&sum, &fam[1]);
+			if (counts_equal(&sum, want))
+				return 0;
+		}
+		if (now_ms() > deadline)
+			return -1;
+		usleep(20000);
+	}
+}
+
+static inline void check_families(struct __test_metadata *_metadata,
+				  const char *path, const struct counts *expect)
+{
+	static const char *const ss_args[] = { "-f inet", "-f inet6" };
+	struct counts fam[TCPSTAT_FAMILIES], ss;
+	int i;
+
+	if (families_wait(path, expect, fam)) {
+		TH_LOG("%s: inet %s", path, counts_str(&fam[0]));
+		TH_LOG("%s: inet6 %s", path, counts_str(&fam[1]));
+		TH_LOG("%s: want a sum of %s", path, counts_str(expect));
+		ASSERT_TRUE(false);
+	}
+	for (i = 0; i < TCPSTAT_FAMILIES; i++) {
+		ASSERT_EQ(0, counts_ss_args(ss_args[i], &ss));
+		if (!counts_equal(&fam[i], &ss)) {
+			TH_LOG("ss -tan %s: %s", ss_args[i], counts_str(&ss));
+			TH_LOG("%s %s: %s", path, tcpstat_family_name(i),
+			       counts_str(&fam[i]));
+			ASSERT_TRUE(counts_equal(&fam[i], &ss));
+		}
 	}
 }
 
@@ -41,6 +110,8 @@ static inline void check_counts(struct __test_metadata *_metadata,
 		TH_LOG("ss -tan: seen %s", counts_str(&ss));
 		ASSERT_TRUE(counts_equal(expect, &ss));
 	}
+	check_families(_metadata, PROC_NET_FAMILIES, expect);
+	check_families(_metadata, "/proc/self/net/" TCPSTAT_FILE_FAMILIES, expect);
 }
 
 /*

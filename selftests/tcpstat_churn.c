@@ -6,9 +6,10 @@
  * loaded again repeatedly under them.  Every read that succeeds must be
  * well formed; once the churn stops the counts equal ss exactly.
  *
+ * Readers read the seed files and the tables (in reads of varying size).
  * TCPSTAT_CHURN_SECONDS (default 20) bounds the churn; TCPSTAT_RELOADS
  * (default 40) is the number of unload/load cycles; TCPSTAT_READERS (default
- * 4, at most 32) the number of reader processes; the module is loaded from
+ * 6, at most 32) the number of reader processes; the module is loaded from
  * TCPSTAT_KO if set, else with modprobe.
  */
 #define _GNU_SOURCE
@@ -68,17 +69,55 @@ static bool reload_since(unsigned long g)
 	return g % 2 || LOAD(board->gen) != g;
 }
 
-/* Open, read, re-read through lseek(0), parse every successful read. */
+/* Every file a reader may read, seed files first. */
+static const char *const paths[] = {
+	PROC_TCPSTAT, PROC_NET_TCPSTAT, "/proc/self/net/" TCPSTAT_FILE_SEED,
+	PROC_NET_FAMILIES, PROC_NET_PORTS, PROC_NETNS,
+};
+#define SEED_FILES	3
+
+/* From offset 0 to the end, in reads of varying size; <0 on error. */
+static ssize_t read_from_start(int fd, char *buf, size_t size, int chunk)
+{
+	size_t len = 0;
+	ssize_t r;
+
+	if (lseek(fd, 0, SEEK_SET))
+		return -1;
+	while (len < size - 1 && (r = read(fd, buf + len,
+			(size_t)chunk < size - 1 - len ? (size_t)chunk : size - 1 - len)) > 0)
+		len += r;
+	if (r < 0)
+		return -1;
+	buf[len] = '\0';
+	return len;
+}
+
+/* A whole, well-formed read of path: the seed format or a table. */
+static bool well_formed(unsigned int which, char *buf)
+{
+	struct table t;
+	struct counts c;
+	bool ok;
+
+	if (which < SEED_FILES)
+		return !counts_parse(buf, &c);
+	ok = !table_parse(strdup(buf), &t) && t.ncols > TCPSTAT_STATES &&
+	     (which != 3 || t.nrows == TCPSTAT_FAMILIES) &&
+	     (which != 5 || (t.nrows > 0 && t.nrows % 2 == 0));
+	table_free(&t);
+	return ok;
+}
+
+/* Open, read, re-read from offset 0, parse every successful read. */
 static void reader_loop(int id)
 {
-	static const char *const paths[] = {
-		PROC_TCPSTAT, PROC_NET_TCPSTAT, "/proc/self/net/tcpstat",
-	};
-	const char *path = paths[id % 3];
-	char buf[1024], why[200];
+	unsigned int which = id % ARRAY_SIZE(paths);
+	const char *path = paths[which];
+	static char buf[TABLE_MAX];
 	unsigned long opened = 0;
-	struct counts c;
 	int fd = -1, round;
+	char why[200];
 	ssize_t r;
 
 	while (!LOAD(board->stop)) {
@@ -95,7 +134,8 @@ static void reader_loop(int id)
 				}
 				break;
 			}
-			r = pread(fd, buf, sizeof(buf) - 1, 0);
+			r = read_from_start(fd, buf, sizeof(buf),
+					    round ? 4096 : 1 + id % 61);
 			if (r < 0) {
 				/* A file cut off by rmmod answers EIO. */
 				if (errno != EIO || !reload_since(opened)) {
@@ -107,8 +147,7 @@ static void reader_loop(int id)
 				fd = -1;
 				break;
 			}
-			buf[r] = '\0';
-			if (counts_parse(buf, &c)) {
+			if (!well_formed(which, buf)) {
 				snprintf(why, sizeof(why), "%s: malformed: %.120s",
 					 path, buf);
 				note_bad(why);
@@ -141,7 +180,7 @@ static void churn_loop(const struct fam *f)
 	while (!LOAD(board->stop)) {
 		for (i = 0; i < 16; i++) {
 			c[i] = tcp_connect(f, NULL, port, false, 0, 0);
-			s[i] = c[i] < 0 ? -1 : tcp_accept(lfd, 5000);
+			s[i] = c[i] < 0 ? -1 : tcp_accept(lfd);
 			if (s[i] < 0)
 				_exit(1);
 		}
@@ -171,7 +210,7 @@ static void churn_loop(const struct fam *f)
 	}
 	for (i = 0; i < HELD_PAIRS; i++) {
 		c[0] = tcp_connect(f, NULL, port, false, 0, 0);
-		if (c[0] < 0 || tcp_accept(lfd, 5000) < 0)
+		if (c[0] < 0 || tcp_accept(lfd) < 0)
 			_exit(1);
 	}
 	__sync_fetch_and_add(&board->held, 1);
@@ -198,7 +237,7 @@ static void netns_loop(void)
 			    make_established(&fam_ipv4, 2, &expect) ||
 			    make_time_wait(&fam_ipv6, 1, &expect))
 				_exit(1);
-			r = counts_wait(PROC_NET_TCPSTAT, &expect, 5000, &seen);
+			r = counts_wait(PROC_NET_TCPSTAT, &expect, &seen);
 			_exit(r ? 2 : 0);
 		}
 		if (pid < 0 || waitpid(pid, &status, 0) != pid ||
@@ -269,12 +308,12 @@ static int settled_compare(struct counts *mod, struct counts *ss)
 	struct counts after;
 	int tries;
 
-	for (tries = 0; tries < 50; tries++) {
+	for (tries = 0; tries < 600; tries++) {
 		if (counts_read(PROC_TCPSTAT, mod) || counts_ss(ss) ||
 		    counts_read(PROC_TCPSTAT, &after))
 			return -1;
-		if (counts_equal(mod, &after) && !mod->n[ST_LAST_ACK] &&
-		    !mod->n[ST_FIN_WAIT1] && !mod->n[ST_CLOSING])
+		if (counts_equal(mod, &after) && !mod->n[TCPSTAT_LAST_ACK] &&
+		    !mod->n[TCPSTAT_FIN_WAIT1] && !mod->n[TCPSTAT_CLOSING])
 			return counts_equal(mod, ss) ? 0 : -1;
 		usleep(100000);
 	}
@@ -317,7 +356,7 @@ FIXTURE_TEARDOWN(churn)
 static void start_workers(struct __test_metadata *_metadata,
 			  FIXTURE_DATA(churn) * self)
 {
-	int readers = env_long("TCPSTAT_READERS", 4), i;
+	int readers = env_long("TCPSTAT_READERS", 6), i;
 
 	ASSERT_LT(0, readers);
 	ASSERT_GE(MAX_READERS, readers);
@@ -353,7 +392,7 @@ static void start_workers(struct __test_metadata *_metadata,
 
 static void finish(struct __test_metadata *_metadata, FIXTURE_DATA(churn) * self)
 {
-	long deadline = now_ms() + 30000;
+	long deadline = now_ms() + WATCHDOG_MS;
 	struct counts mod, ss;
 
 	STORE(board->stop, 1);
@@ -374,8 +413,10 @@ static void finish(struct __test_metadata *_metadata, FIXTURE_DATA(churn) * self
 		TH_LOG("module: %s", counts_str(&mod));
 		TH_LOG("ss:     %s", counts_str(&ss));
 	}
-	ASSERT_EQ(2UL * 2 * HELD_PAIRS, mod.n[ST_ESTABLISHED]);
-	ASSERT_EQ(2UL, mod.n[ST_LISTEN]);
+	ASSERT_EQ(2UL * 2 * HELD_PAIRS, mod.n[TCPSTAT_ESTABLISHED]);
+	ASSERT_EQ(2UL, mod.n[TCPSTAT_LISTEN]);
+	/* The tables at rest: by family as ss -f sees it. */
+	check_families(_metadata, PROC_NET_FAMILIES, &mod);
 }
 
 TEST_F_TIMEOUT(churn, readers_under_churn, 900)

@@ -39,13 +39,18 @@ FIXTURE_SETUP(file)
 	ASSERT_EQ(0, make_listeners(&fam_ipv6, 12, &self->expect));
 	ASSERT_EQ(0, make_fin_wait2(&fam_ipv6, 1, &self->expect));
 	check_counts(_metadata, &self->expect);
-	/* printf("%-12s: %u\n") for the 11 states in kernel order. */
+	/*
+	 * The seed files' format never changes: the interface header's
+	 * definition is pinned here, then used for the 11 states in kernel
+	 * order.
+	 */
+	ASSERT_STREQ("%-12s: %u\n", TCPSTAT_SEED_FMT);
 	self->len = 0;
-	for (st = ST_ESTABLISHED; st <= ST_CLOSING; st++)
+	for_each_state(st)
 		self->len += snprintf(self->text + self->len,
 				      sizeof(self->text) - self->len,
-				      "%-12s: %lu\n", state_names[st],
-				      self->expect.n[st]);
+				      TCPSTAT_SEED_FMT, tcpstat_state_name(st),
+				      (unsigned int)self->expect.n[st]);
 }
 
 FIXTURE_TEARDOWN(file)

@@ -55,8 +55,7 @@ static int start_child(int scale, struct child *ch, struct child_report *rep)
 			   make_all_states(&fam_ipv4, scale, &rep->expect) ||
 			   make_established(&fam_ipv6, scale, &rep->expect) ||
 			   make_time_wait(&fam_ipv6, scale, &rep->expect);
-		counts_wait(PROC_TCPSTAT, &rep->expect, SETTLE_MS,
-			    &rep->own_tcpstat);
+		counts_wait(PROC_TCPSTAT, &rep->expect, &rep->own_tcpstat);
 		counts_read(PROC_NET_TCPSTAT, &rep->own_net);
 		rep->err |= counts_ss(&rep->own_ss);
 		sysctl_read_long("net.ipv4.tcp_ehash_entries",
@@ -243,8 +242,8 @@ TEST_F(netns, file_outlives_namespace_owner)
 	ASSERT_LT(0, pread(fd, buf, sizeof(buf) - 1, 0));
 	ASSERT_EQ(0, counts_parse(buf, &seen));
 	/* Its processes are gone: no listener and no open connection. */
-	ASSERT_EQ(0UL, seen.n[ST_LISTEN]);
-	ASSERT_EQ(0UL, seen.n[ST_ESTABLISHED]);
+	ASSERT_EQ(0UL, seen.n[TCPSTAT_LISTEN]);
+	ASSERT_EQ(0UL, seen.n[TCPSTAT_ESTABLISHED]);
 	close(fd);
 	check_counts(_metadata, &self->parent);
 }

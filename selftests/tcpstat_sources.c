@@ -44,10 +44,10 @@ static void expected_json(const struct counts *c, char *buf, size_t len)
 	size_t n = snprintf(buf, len, "{");
 	int st;
 
-	for (st = ST_ESTABLISHED; st <= ST_CLOSING; st++)
+	for (st = TCPSTAT_ESTABLISHED; st <= TCPSTAT_CLOSING; st++)
 		n += snprintf(buf + n, len - n, "%s\"%s\":%lu",
-			      st == ST_ESTABLISHED ? "" : ",",
-			      state_names[st], c->n[st]);
+			      st == TCPSTAT_ESTABLISHED ? "" : ",",
+			      tcpstat_state_name(st), c->n[st]);
 	snprintf(buf + n, len - n, "}\n");
 }
 
@@ -132,11 +132,11 @@ TEST_F(sources, pid_of_another_namespace)
 	}
 	ASSERT_EQ(1, read(ready[0], &c, 1));
 	ASSERT_EQ('R', c);
-	child.n[ST_LISTEN] = 3;
-	child.n[ST_ESTABLISHED] = 6;
-	child.n[ST_FIN_WAIT2] = 2;
-	child.n[ST_CLOSE_WAIT] = 2;
-	child.n[ST_TIME_WAIT] = 1;
+	child.n[TCPSTAT_LISTEN] = 3;
+	child.n[TCPSTAT_ESTABLISHED] = 6;
+	child.n[TCPSTAT_FIN_WAIT2] = 2;
+	child.n[TCPSTAT_CLOSE_WAIT] = 2;
+	child.n[TCPSTAT_TIME_WAIT] = 1;
 	expected_json(&child, want, sizeof(want));
 	for (i = 0; i < ARRAY_SIZE(sources); i++) {
 		snprintf(args, sizeof(args), "--source %s --pid %d",

@@ -106,14 +106,14 @@ TEST_F(states, fin_wait2_orphan)
 	ASSERT_EQ(0, make_fin_wait2_orphan(variant->fam, 3, &self->expect));
 	check_counts(_metadata, &self->expect);
 	/* They did become timewait sockets (the transition may still be due). */
-	ASSERT_EQ(3, sockstat_tw_wait(3, SETTLE_MS));
+	ASSERT_EQ(3, sockstat_tw_wait(3));
 }
 
 TEST_F(states, time_wait)
 {
 	ASSERT_EQ(0, make_time_wait(variant->fam, 4, &self->expect));
 	check_counts(_metadata, &self->expect);
-	ASSERT_EQ(4, sockstat_tw_wait(4, SETTLE_MS));
+	ASSERT_EQ(4, sockstat_tw_wait(4));
 }
 
 /* Everything at once, and with both families in one namespace. */
@@ -123,10 +123,10 @@ TEST_F(states, all_states)
 
 	ASSERT_EQ(0, make_all_states(variant->fam, 2, &self->expect));
 	check_counts(_metadata, &self->expect);
-	for (st = ST_ESTABLISHED; st <= ST_CLOSING; st++)
-		if (st != ST_CLOSE)
+	for (st = TCPSTAT_ESTABLISHED; st <= TCPSTAT_CLOSING; st++)
+		if (st != TCPSTAT_CLOSE)
 			EXPECT_LT(0UL, self->expect.n[st]);
-	ASSERT_EQ(0UL, self->expect.n[ST_CLOSE]);
+	ASSERT_EQ(0UL, self->expect.n[TCPSTAT_CLOSE]);
 }
 
 TEST_F(states, all_states_both_families)

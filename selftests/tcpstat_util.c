@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/sock_diag.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -22,23 +23,14 @@
 
 #include "tcpstat_util.h"
 
-const char *const state_names[NSTATES] = {
-	[ST_ESTABLISHED] = "ESTABLISHED", [ST_SYN_SENT] = "SYN_SENT",
-	[ST_SYN_RECV] = "SYN_RECV", [ST_FIN_WAIT1] = "FIN_WAIT1",
-	[ST_FIN_WAIT2] = "FIN_WAIT2", [ST_TIME_WAIT] = "TIME_WAIT",
-	[ST_CLOSE] = "CLOSE", [ST_CLOSE_WAIT] = "CLOSE_WAIT",
-	[ST_LAST_ACK] = "LAST_ACK", [ST_LISTEN] = "LISTEN",
-	[ST_CLOSING] = "CLOSING",
-};
-
 /* ss's names for the same states (misc/ss.c sstate_name[]). */
-static const char *const ss_names[NSTATES] = {
-	[ST_ESTABLISHED] = "ESTAB", [ST_SYN_SENT] = "SYN-SENT",
-	[ST_SYN_RECV] = "SYN-RECV", [ST_FIN_WAIT1] = "FIN-WAIT-1",
-	[ST_FIN_WAIT2] = "FIN-WAIT-2", [ST_TIME_WAIT] = "TIME-WAIT",
-	[ST_CLOSE] = "UNCONN", [ST_CLOSE_WAIT] = "CLOSE-WAIT",
-	[ST_LAST_ACK] = "LAST-ACK", [ST_LISTEN] = "LISTEN",
-	[ST_CLOSING] = "CLOSING",
+static const char *const ss_names[TCPSTAT_NR_STATES] = {
+	[TCPSTAT_ESTABLISHED] = "ESTAB", [TCPSTAT_SYN_SENT] = "SYN-SENT",
+	[TCPSTAT_SYN_RECV] = "SYN-RECV", [TCPSTAT_FIN_WAIT1] = "FIN-WAIT-1",
+	[TCPSTAT_FIN_WAIT2] = "FIN-WAIT-2", [TCPSTAT_TIME_WAIT] = "TIME-WAIT",
+	[TCPSTAT_CLOSE] = "UNCONN", [TCPSTAT_CLOSE_WAIT] = "CLOSE-WAIT",
+	[TCPSTAT_LAST_ACK] = "LAST-ACK", [TCPSTAT_LISTEN] = "LISTEN",
+	[TCPSTAT_CLOSING] = "CLOSING",
 };
 
 long now_ms(void)
@@ -57,31 +49,36 @@ static void sleep_ms(int ms)
 }
 
 /*
- * The module prints exactly "%-12s: %u\n" for each state in kernel order;
- * accept nothing else, so a format regression fails the tests too.
+ * The module prints exactly TCPSTAT_SEED_FMT for each state in kernel order;
+ * accept nothing else, so a format regression fails the tests too: each
+ * line must be what that format prints for the number it holds.
  */
 int counts_parse(const char *text, struct counts *c)
 {
 	const char *p = text;
-	int state;
+	unsigned int state;
 
 	memset(c, 0, sizeof(*c));
-	for (state = ST_ESTABLISHED; state <= ST_CLOSING; state++) {
-		char name[16], *end;
+	for_each_state(state) {
+		const char *colon = strchr(p, ':'), *nl = strchr(p, '\n');
+		char want[64];
 		unsigned long v;
+		char *end;
 
-		snprintf(name, sizeof(name), "%-12s: ", state_names[state]);
-		if (strncmp(p, name, strlen(name)))
-			return -EPROTO;
-		p += strlen(name);
-		if (*p < '0' || *p > '9')
+		if (!colon || !nl || colon > nl || colon[1] != ' ' ||
+		    colon[2] < '0' || colon[2] > '9')
 			return -EPROTO;
 		errno = 0;
-		v = strtoul(p, &end, 10);
-		if (errno || *end != '\n' || v > UINT_MAX)
+		v = strtoul(colon + 2, &end, 10);
+		if (errno || end != nl || v > UINT_MAX)
+			return -EPROTO;
+		snprintf(want, sizeof(want), TCPSTAT_SEED_FMT,
+			 tcpstat_state_name(state), (unsigned int)v);
+		if (strncmp(p, want, (size_t)(nl + 1 - p)) ||
+		    strlen(want) != (size_t)(nl + 1 - p))
 			return -EPROTO;
 		c->n[state] = v;
-		p = end + 1;
+		p = nl + 1;
 	}
 	return *p ? -EPROTO : 0;
 }
@@ -108,14 +105,23 @@ int counts_read(const char *path, struct counts *c)
 	return counts_parse(buf, c);
 }
 
-int counts_ss(struct counts *c)
+int counts_ss_args(const char *args, struct counts *c)
 {
-	char line[512];
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "ss -tanH %s", args);
+	return counts_cmd(cmd, c);
+}
+
+int counts_cmd(const char *command, struct counts *c)
+{
+	char line[512], cmd[600];
+	unsigned int state;
 	FILE *f;
-	int state;
 
 	memset(c, 0, sizeof(*c));
-	f = popen("ss -tanH 2>&1", "r");
+	snprintf(cmd, sizeof(cmd), "%s 2>&1", command);
+	f = popen(cmd, "r");
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
@@ -123,10 +129,10 @@ int counts_ss(struct counts *c)
 
 		if (sscanf(line, "%31s", name) != 1)
 			continue;
-		for (state = ST_ESTABLISHED; state <= ST_CLOSING; state++)
+		for_each_state(state)
 			if (!strcmp(name, ss_names[state]))
 				break;
-		if (state > ST_CLOSING) {
+		if (state > TCPSTAT_STATE_LAST) {
 			fprintf(stderr, "ss: unexpected line: %s", line);
 			pclose(f);
 			return -1;
@@ -134,6 +140,45 @@ int counts_ss(struct counts *c)
 		c->n[state]++;
 	}
 	return pclose(f) == 0 ? 0 : -1;
+}
+
+int counts_ss(struct counts *c)
+{
+	return counts_ss_args("", c);
+}
+
+/* The listening ports ss sees, sorted, without duplicates. */
+int ss_listening_ports(int *ports, int max)
+{
+	char line[512], local[128];
+	int n = 0, port, i;
+	FILE *f = popen("ss -ltnH", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon;
+
+		if (sscanf(line, "%*s %*s %*s %127s", local) != 1)
+			continue;
+		colon = strrchr(local, ':');
+		if (!colon)
+			continue;
+		port = atoi(colon + 1);
+		for (i = 0; i < n && ports[i] != port; i++)
+			;
+		if (i == n && n < max)
+			ports[n++] = port;
+	}
+	pclose(f);
+	for (i = 1; i < n; i++) {
+		int j = i, v = ports[i];
+
+		for (; j > 0 && ports[j - 1] > v; j--)
+			ports[j] = ports[j - 1];
+		ports[j] = v;
+	}
+	return n;
 }
 
 bool counts_equal(const struct counts *a, const struct counts *b)
@@ -145,7 +190,7 @@ void counts_add(struct counts *dst, const struct counts *src)
 {
 	int i;
 
-	for (i = 0; i < NSTATES; i++)
+	for (i = 0; i < TCPSTAT_NR_STATES; i++)
 		dst->n[i] += src->n[i];
 }
 
@@ -156,17 +201,17 @@ const char *counts_str(const struct counts *c)
 	int i;
 
 	buf[0] = '\0';
-	for (i = ST_ESTABLISHED; i <= ST_CLOSING; i++)
+	for_each_state(i)
 		if (c->n[i] && len < sizeof(buf))
 			len += snprintf(buf + len, sizeof(buf) - len, "%s%s=%lu",
-					len ? " " : "", state_names[i], c->n[i]);
+					len ? " " : "", tcpstat_state_name(i), c->n[i]);
 	return len ? buf : "(none)";
 }
 
-int counts_wait(const char *path, const struct counts *want, int timeout_ms,
+int counts_wait(const char *path, const struct counts *want,
 		struct counts *seen)
 {
-	long deadline = now_ms() + timeout_ms;
+	long deadline = now_ms() + WATCHDOG_MS;
 
 	for (;;) {
 		if (!counts_read(path, seen) && counts_equal(seen, want))
@@ -196,13 +241,166 @@ long sockstat_tw(void)
 	return tw;
 }
 
-long sockstat_tw_wait(long want, int timeout_ms)
+long sockstat_tw_wait(long want)
 {
-	long deadline = now_ms() + timeout_ms, tw;
+	long deadline = now_ms() + WATCHDOG_MS, tw;
 
 	while ((tw = sockstat_tw()) != want && now_ms() <= deadline)
 		sleep_ms(20);
 	return tw;
+}
+
+long long netstat_read(const char *prefix, const char *name)
+{
+	static const char *const files[] = {
+		"/proc/net/snmp", "/proc/net/netstat",
+	};
+	char names[4096], values[4096];
+	long long v = -1;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(files) && v < 0; i++) {
+		FILE *f = fopen(files[i], "re");
+
+		if (!f)
+			continue;
+		while (v < 0 && fgets(names, sizeof(names), f) &&
+		       fgets(values, sizeof(values), f)) {
+			char *n, *val, *ns = NULL, *vs = NULL;
+			size_t plen = strlen(prefix);
+
+			if (strncmp(names, prefix, plen) || names[plen] != ':')
+				continue;
+			n = strtok_r(names + plen + 1, " \n", &ns);
+			val = strtok_r(values + plen + 1, " \n", &vs);
+			for (; n && val; n = strtok_r(NULL, " \n", &ns),
+			     val = strtok_r(NULL, " \n", &vs))
+				if (!strcmp(n, name))
+					v = atoll(val);
+		}
+		fclose(f);
+	}
+	return v;
+}
+
+/* Split s at sep; the number of fields, or -1 if more than max. */
+static int split(char *s, char sep, char **f, int max)
+{
+	int n = 0;
+
+	for (;;) {
+		if (n == max)
+			return -1;
+		f[n++] = s;
+		s = strchr(s, sep);
+		if (!s)
+			return n;
+		*s++ = '\0';
+	}
+}
+
+int table_parse(char *text, struct table *t)
+{
+	char *line, *next;
+	int rows = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->text = text;
+	for (line = text; *line; line = strchr(line, '\n') + 1) {
+		if (!strchr(line, '\n'))
+			return -EPROTO;
+		rows++;
+	}
+	if (!rows)
+		return -EPROTO;
+	t->cells = calloc((size_t)rows * TABLE_COLS, sizeof(*t->cells));
+	if (!t->cells)
+		return -ENOMEM;
+	next = strchr(text, '\n');
+	*next++ = '\0';
+	t->ncols = split(text, TCPSTAT_TABLE_SEP, t->cols, TABLE_COLS);
+	if (t->ncols < 0)
+		return -EPROTO;
+	for (line = next; *line; line = next) {
+		next = strchr(line, '\n');
+		*next++ = '\0';
+		if (split(line, TCPSTAT_TABLE_SEP, t->cells + t->nrows * t->ncols,
+			  t->ncols) != t->ncols || strchr(line, '\0')[-1] == ' ')
+			return -EPROTO;
+		t->nrows++;
+	}
+	return 0;
+}
+
+int table_read(const char *path, struct table *t)
+{
+	char *text = malloc(TABLE_MAX + 1);
+	size_t len = 0;
+	ssize_t r;
+	int fd, err;
+
+	memset(t, 0, sizeof(*t));
+	if (!text)
+		return -ENOMEM;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		free(text);
+		return err;
+	}
+	while ((r = read(fd, text + len, TABLE_MAX - len)) > 0)
+		len += r;
+	err = r < 0 ? -errno : 0;
+	close(fd);
+	text[len] = '\0';
+	if (!err)
+		err = table_parse(text, t);	/* t owns text from here */
+	else
+		free(text);
+	if (err)
+		table_free(t);
+	return err;
+}
+
+void table_free(struct table *t)
+{
+	free(t->text);
+	free(t->cells);
+	memset(t, 0, sizeof(*t));
+}
+
+int table_col(const struct table *t, const char *name)
+{
+	int i;
+
+	for (i = 0; i < t->ncols; i++)
+		if (!strcmp(t->cols[i], name))
+			return i;
+	return -1;
+}
+
+const char *table_cell(const struct table *t, int row, const char *name)
+{
+	int c = table_col(t, name);
+
+	return c < 0 || row < 0 || row >= t->nrows ? NULL :
+	       t->cells[row * t->ncols + c];
+}
+
+long long table_num(const struct table *t, int row, const char *name)
+{
+	const char *cell = table_cell(t, row, name);
+
+	return cell ? atoll(cell) : -1;
+}
+
+void table_counts(const struct table *t, int row, struct counts *c)
+{
+	unsigned int st;
+
+	memset(c, 0, sizeof(*c));
+	for_each_state(st)
+		c->n[st] = (unsigned long)table_num(t, row, tcpstat_state_name(st));
 }
 
 int netns_fresh(void)
@@ -394,11 +592,11 @@ int tcp_connect(const struct fam *f, const char *addr, int port, bool nonblock,
 	return fd;
 }
 
-int tcp_accept(int lfd, int timeout_ms)
+int tcp_accept(int lfd)
 {
 	struct pollfd pfd = { .fd = lfd, .events = POLLIN };
 
-	if (poll(&pfd, 1, timeout_ms) != 1)
+	if (poll(&pfd, 1, WATCHDOG_MS) != 1)
 		return -1;
 	return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 }
@@ -413,9 +611,9 @@ int tcp_state(int fd)
 	return ti.tcpi_state;
 }
 
-static int wait_state(int fd, int state, int timeout_ms)
+static int wait_state(int fd, int state)
 {
-	long deadline = now_ms() + timeout_ms;
+	long deadline = now_ms() + WATCHDOG_MS;
 
 	while (tcp_state(fd) != state) {
 		if (now_ms() > deadline)
@@ -438,7 +636,7 @@ static int tcp_pair(const struct fam *f, int lfd, int port, int sndbuf,
 	*cfd = tcp_connect(f, NULL, port, false, sndbuf, rcvbuf);
 	if (*cfd < 0)
 		return fail("connect");
-	*sfd = tcp_accept(lfd, 5000);
+	*sfd = tcp_accept(lfd);
 	if (*sfd < 0)
 		return fail("accept");
 	return 0;
@@ -451,7 +649,7 @@ static int tcp_pair(const struct fam *f, int lfd, int port, int sndbuf,
 static int fill_until_stuck(int fd)
 {
 	static char junk[65536];
-	long deadline = now_ms() + 10000;
+	long deadline = now_ms() + WATCHDOG_MS;
 	int last = -1, stable = 0;
 
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -484,7 +682,7 @@ static int listener_counted(const struct fam *f, int backlog, int rcvbuf,
 
 	if (lfd < 0)
 		return fail("listen");
-	expect->n[ST_LISTEN]++;
+	expect->n[TCPSTAT_LISTEN]++;
 	return lfd;
 }
 
@@ -508,42 +706,69 @@ int make_established(const struct fam *f, int n, struct counts *expect)
 	while (n--) {
 		if (tcp_pair(f, lfd, port, 0, 0, &c, &s))
 			return -1;
-		expect->n[ST_ESTABLISHED] += 2;
+		expect->n[TCPSTAT_ESTABLISHED] += 2;
 	}
 	return 0;
+}
+
+/* A listener's drop count (sk_drops, which counts its listen drops). */
+static long listener_drops(int lfd)
+{
+	__u32 mem[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mem);
+
+	if (getsockopt(lfd, SOL_SOCKET, SO_MEMINFO, mem, &len) ||
+	    len <= SK_MEMINFO_DROPS * sizeof(mem[0]))
+		return -1;
+	return mem[SK_MEMINFO_DROPS];
 }
 
 /*
  * A listener with a backlog of 0 admits a kernel-dependent number of
  * connections (none on 5.4, one on 6.x); once its accept queue is full and
  * syncookies are off, further SYNs are dropped and the clients stay in
- * SYN_SENT.  The caller must have set net.ipv4.tcp_syncookies=0.
+ * SYN_SENT.  Whether a connection was admitted or dropped is an event
+ * either way: the client becomes ESTABLISHED, or the listener counts a
+ * drop.  The caller must have set net.ipv4.tcp_syncookies=0.
  */
 int make_syn_sent(const struct fam *f, int n, struct counts *expect)
 {
 	int lfd, port, fd, admitted = 0, pending = 0;
+	long deadline, drops;
 
 	lfd = listener_counted(f, 0, 0, &port, expect);
 	if (lfd < 0)
 		return -1;
 	while (pending < n) {
+		drops = listener_drops(lfd);
+		if (drops < 0)
+			return fail("SO_MEMINFO");
 		fd = tcp_connect(f, NULL, port, true, 0, 0);
 		if (fd < 0)
 			return fail("connect");
-		/* Until the queue is known full, give each handshake time. */
-		if (!pending && !wait_state(fd, ST_ESTABLISHED, 1000)) {
+		/* Until the queue is known full, see what became of each. */
+		deadline = now_ms() + WATCHDOG_MS;
+		while (!pending && tcp_state(fd) != TCPSTAT_ESTABLISHED &&
+		       listener_drops(lfd) == drops) {
+			if (now_ms() > deadline) {
+				errno = ETIMEDOUT;
+				return fail("connect neither admitted nor dropped");
+			}
+			sleep_ms(5);
+		}
+		if (tcp_state(fd) == TCPSTAT_ESTABLISHED) {
 			if (++admitted > 64) {
 				errno = EOVERFLOW;
 				return fail("backlog 0 admits too many");
 			}
-			expect->n[ST_ESTABLISHED] += 2;
+			expect->n[TCPSTAT_ESTABLISHED] += 2;
 			continue;
 		}
-		if (tcp_state(fd) != ST_SYN_SENT) {
+		if (tcp_state(fd) != TCPSTAT_SYN_SENT) {
 			errno = EPROTO;
 			return fail("connect neither established nor pending");
 		}
-		expect->n[ST_SYN_SENT]++;
+		expect->n[TCPSTAT_SYN_SENT]++;
 		pending++;
 	}
 	return 0;
@@ -567,8 +792,8 @@ int make_syn_recv(const struct fam *f, int n, struct counts *expect)
 		fd = tcp_connect(f, NULL, port, false, 0, 0);
 		if (fd < 0)
 			return fail("connect");
-		expect->n[ST_ESTABLISHED]++;
-		expect->n[ST_SYN_RECV]++;
+		expect->n[TCPSTAT_ESTABLISHED]++;
+		expect->n[TCPSTAT_SYN_RECV]++;
 	}
 	return 0;
 }
@@ -587,8 +812,8 @@ int make_fin_wait1(const struct fam *f, int n, struct counts *expect)
 			return -1;
 		if (shutdown(c, SHUT_WR))
 			return fail("shutdown");
-		expect->n[ST_FIN_WAIT1]++;
-		expect->n[ST_ESTABLISHED]++;
+		expect->n[TCPSTAT_FIN_WAIT1]++;
+		expect->n[TCPSTAT_ESTABLISHED]++;
 	}
 	return 0;
 }
@@ -596,7 +821,7 @@ int make_fin_wait1(const struct fam *f, int n, struct counts *expect)
 /* The client sends its FIN and waits until the peer has acked it. */
 static int half_close(int c)
 {
-	if (shutdown(c, SHUT_WR) || wait_state(c, ST_FIN_WAIT2, 5000))
+	if (shutdown(c, SHUT_WR) || wait_state(c, TCPSTAT_FIN_WAIT2))
 		return fail("shutdown to FIN_WAIT2");
 	return 0;
 }
@@ -614,8 +839,8 @@ int make_fin_wait2(const struct fam *f, int n, struct counts *expect)
 			return -1;
 		if (half_close(c))
 			return -1;
-		expect->n[ST_FIN_WAIT2]++;
-		expect->n[ST_CLOSE_WAIT]++;
+		expect->n[TCPSTAT_FIN_WAIT2]++;
+		expect->n[TCPSTAT_CLOSE_WAIT]++;
 	}
 	return 0;
 }
@@ -645,14 +870,14 @@ static int closed_by_client(const struct fam *f, int n, bool server_closes,
 		if (half_close(c))
 			return -1;
 		close(c);
-		if (wait_state(s, ST_CLOSE_WAIT, 5000))
+		if (wait_state(s, TCPSTAT_CLOSE_WAIT))
 			return fail("peer to CLOSE_WAIT");
 		if (server_closes) {
 			close(s);
-			expect->n[ST_TIME_WAIT]++;
+			expect->n[TCPSTAT_TIME_WAIT]++;
 		} else {
-			expect->n[ST_FIN_WAIT2]++;
-			expect->n[ST_CLOSE_WAIT]++;
+			expect->n[TCPSTAT_FIN_WAIT2]++;
+			expect->n[TCPSTAT_CLOSE_WAIT]++;
 		}
 	}
 	return 0;
@@ -693,15 +918,15 @@ int make_last_ack(const struct fam *f, int n, struct counts *expect)
 	while (n--) {
 		if (tcp_pair(f, lfd, port, 0, SMALL_BUF, &c, &s))
 			return -1;
-		if (shutdown(c, SHUT_WR) || wait_state(s, ST_CLOSE_WAIT, 5000))
+		if (shutdown(c, SHUT_WR) || wait_state(s, TCPSTAT_CLOSE_WAIT))
 			return fail("peer to CLOSE_WAIT");
 		set_int(s, SOL_SOCKET, SO_SNDBUF, SMALL_BUF);
 		if (fill_until_stuck(s))
 			return -1;
 		if (shutdown(s, SHUT_WR))
 			return fail("shutdown");
-		expect->n[ST_FIN_WAIT2]++;
-		expect->n[ST_LAST_ACK]++;
+		expect->n[TCPSTAT_FIN_WAIT2]++;
+		expect->n[TCPSTAT_LAST_ACK]++;
 	}
 	return 0;
 }
@@ -734,11 +959,11 @@ int make_closing(const struct fam *f, int n, struct counts *expect)
 			;
 		if (r < 0)
 			return fail("drain");
-		if (wait_state(c, ST_CLOSING, 5000) ||
-		    wait_state(s, ST_FIN_WAIT2, 5000))
+		if (wait_state(c, TCPSTAT_CLOSING) ||
+		    wait_state(s, TCPSTAT_FIN_WAIT2))
 			return fail("simultaneous close to CLOSING");
-		expect->n[ST_CLOSING]++;
-		expect->n[ST_FIN_WAIT2]++;
+		expect->n[TCPSTAT_CLOSING]++;
+		expect->n[TCPSTAT_FIN_WAIT2]++;
 	}
 	return 0;
 }

@@ -11,29 +11,31 @@
 #include <stddef.h>
 #include <sys/resource.h>
 
-/* Indexed by the kernel's TCP state numbers, TCP_ESTABLISHED (1) ..
- * TCP_CLOSING (11); slot 0 is unused.
- */
-#define NSTATES 12
+#include "tcpstat_uapi.h"
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
-enum {
-	ST_ESTABLISHED = 1, ST_SYN_SENT, ST_SYN_RECV, ST_FIN_WAIT1,
-	ST_FIN_WAIT2, ST_TIME_WAIT, ST_CLOSE, ST_CLOSE_WAIT, ST_LAST_ACK,
-	ST_LISTEN, ST_CLOSING,
-};
+/*
+ * No test waits for the clock: a deadline only guards against a hang, and
+ * is never shorter than this.
+ */
+#define WATCHDOG_MS	120000
 
-extern const char *const state_names[NSTATES];
+#define for_each_state(st) \
+	for ((st) = TCPSTAT_STATE_FIRST; (st) <= TCPSTAT_STATE_LAST; (st)++)
 
+/* Sockets per state, indexed by the kernel's state numbers. */
 struct counts {
-	unsigned long n[NSTATES];
+	unsigned long n[TCPSTAT_NR_STATES];
 };
 
-#define PROC_TCPSTAT	"/proc/tcpstat"
-#define PROC_NET_TCPSTAT	"/proc/net/tcpstat"
+#define PROC_TCPSTAT	"/proc/" TCPSTAT_FILE_SEED
+#define PROC_NET_TCPSTAT	"/proc/net/" TCPSTAT_FILE_SEED
+#define PROC_NET_FAMILIES	"/proc/net/" TCPSTAT_FILE_FAMILIES
+#define PROC_NET_PORTS		"/proc/net/" TCPSTAT_FILE_PORTS
+#define PROC_NETNS		"/proc/" TCPSTAT_FILE_NETNS
 
 /* Parse a file in the module's format; 0, -errno, or -EPROTO if malformed. */
 int counts_read(const char *path, struct counts *c);
@@ -41,12 +43,21 @@ int counts_read(const char *path, struct counts *c);
 int counts_parse(const char *text, struct counts *c);
 /* Count `ss -tanH` output by state (in the caller's namespace); 0 or -1. */
 int counts_ss(struct counts *c);
+/* The same for `ss -tanH ARGS` (a filter, -f inet, ...); 0 or -1. */
+int counts_ss_args(const char *args, struct counts *c);
+/* The listening ports of ss -ltn, sorted, each once; their number or -1. */
+int ss_listening_ports(int *ports, int max);
+/* The same for the output of a command printing what ss -tanH prints. */
+int counts_cmd(const char *command, struct counts *c);
 bool counts_equal(const struct counts *a, const struct counts *b);
 void counts_add(struct counts *dst, const struct counts *src);
 /* "EST=2 LISTEN=1 ..." (non-zero states only) into a static buffer. */
 const char *counts_str(const struct counts *c);
-/* Poll until path shows want; 0 on a match, else -1 with *seen last read. */
-int counts_wait(const char *path, const struct counts *want, int timeout_ms,
+/*
+ * Poll until path shows want; 0 on a match, else -1 with *seen last read,
+ * after WATCHDOG_MS.
+ */
+int counts_wait(const char *path, const struct counts *want,
 		struct counts *seen);
 /*
  * /proc/net/sockstat "TCP: ... tw N" of the caller's namespace, or -1: the
@@ -54,7 +65,39 @@ int counts_wait(const char *path, const struct counts *want, int timeout_ms,
  */
 long sockstat_tw(void);
 /* Poll until sockstat_tw() is want; returns the last value read. */
-long sockstat_tw_wait(long want, int timeout_ms);
+long sockstat_tw_wait(long want);
+/*
+ * A counter of the caller's namespace from /proc/net/snmp or netstat:
+ * prefix "Tcp" or "TcpExt", the kernel's name; -1 if not found.
+ */
+long long netstat_read(const char *prefix, const char *name);
+
+/*
+ * A table file read whole (at most TABLE_MAX bytes): the header's columns
+ * and the rows' cells, as text.  0, -errno, or -EPROTO if malformed (a row
+ * whose number of cells is not the header's).
+ */
+#define TABLE_MAX	(1 << 20)
+#define TABLE_COLS	64
+
+struct table {
+	char *text;
+	int ncols;
+	char *cols[TABLE_COLS];
+	int nrows;
+	char **cells;		/* nrows * ncols */
+};
+
+int table_read(const char *path, struct table *t);
+int table_parse(char *text, struct table *t);
+void table_free(struct table *t);
+/* The column named name, or -1. */
+int table_col(const struct table *t, const char *name);
+/* The cell of row, column name, as a number (-1 if no such column). */
+long long table_num(const struct table *t, int row, const char *name);
+const char *table_cell(const struct table *t, int row, const char *name);
+/* The state columns of a row, into c. */
+void table_counts(const struct table *t, int row, struct counts *c);
 
 /* unshare(CLONE_NEWNET) and bring lo up: 0 or -errno. */
 int netns_fresh(void);
@@ -112,7 +155,7 @@ int tcp_listener(const struct fam *f, const char *addr, int backlog, int rcvbuf,
 		 int *port);
 int tcp_connect(const struct fam *f, const char *addr, int port, bool nonblock,
 		int sndbuf, int rcvbuf);
-int tcp_accept(int lfd, int timeout_ms);
+int tcp_accept(int lfd);
 int tcp_state(int fd);
 
 #endif /* TCPSTAT_UTIL_H */

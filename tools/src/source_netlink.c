@@ -7,8 +7,9 @@
  *
  * A dump that ends in an error (the int in NLMSG_DONE's payload, or an
  * NLMSG_ERROR) fails the reading; one the kernel flags as inconsistent
- * (NLM_F_DUMP_INTR) is taken again, a few times, then fails: an
- * interrupted dump is never counted.
+ * (NLM_F_DUMP_INTR, which libmnl reports as EINTR and stops at) is taken
+ * again on a new socket, a few times, then fails: an interrupted dump is
+ * never counted.
  *
  * Another namespace (--pid, --all-netns) is read by entering it just long
  * enough to create the socket, which stays in it: setns() there and back,
@@ -178,6 +179,8 @@ static int dump_family(struct mnl_socket *nl, uint8_t family,
 	}
 	if (ret == MNL_CB_STOP)
 		return d->intr ? NL_INTR : 0;
+	if (n >= 0 && errno == EINTR)
+		return NL_INTR;
 	if (d->bad_state)
 		err_set(e, EXIT_RUNTIME, "netlink: sock_diag %s: unexpected state %u",
 			fam, d->bad_state - 1);
@@ -313,7 +316,10 @@ static int open_home(struct source_ctx *ctx, struct tcpstat_err *e)
 	return 0;
 }
 
-/* Read r->view in namespace nsfd (ours if -1), taken again if interrupted. */
+/*
+ * Read r->view in namespace nsfd (ours if -1); an interrupted dump is taken
+ * again on a new socket (the rest of the old one's is never read).
+ */
 static int read_in(struct source_ctx *ctx, int nsfd, const char *what,
 		   struct reading *r, struct tcpstat_err *e)
 {
@@ -323,14 +329,14 @@ static int read_in(struct source_ctx *ctx, int nsfd, const char *what,
 
 	if (nsfd >= 0 && open_home(ctx, e))
 		return EXIT_RUNTIME;
-	nl = nl_open(nsfd, ctx->homefd, what, e);
-	if (!nl)
-		return EXIT_RUNTIME;
 	for (tries = 0; tries < NL_TRIES && ret == NL_INTR; tries++) {
+		nl = nl_open(nsfd, ctx->homefd, what, e);
+		if (!nl)
+			return EXIT_RUNTIME;
 		reading_reset(r, r->view);
 		ret = read_view(nl, r, e);
+		mnl_socket_close(nl);
 	}
-	mnl_socket_close(nl);
 	if (ret == NL_INTR) {
 		err_set(e, EXIT_RUNTIME,
 			"netlink: sock_diag dump inconsistent (NLM_F_DUMP_INTR) %d times in a row",

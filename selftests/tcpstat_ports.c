@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/net/tcpstat_ports, each test in a fresh namespace: listeners on
+ * several ports over IPv4, IPv6 and dual-stack, SO_REUSEPORT groups and
+ * one port bound by an IPv4 and an IPv6 listener; an accept queue filled by
+ * connections never accepted; a SYN queue held by TCP_DEFER_ACCEPT;
+ * connections in every reachable state.  Every row equals, state by state,
+ * what ss -tan '( sport = :P )' shows, its queues the sums ss -lnt shows,
+ * and there is exactly one row per listening port.  Then the reader's
+ * rates: known connections, failures, resets and listen overflows driven
+ * between two readings show up as exact deltas.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tcpstat_check.h"
+
+#define MAX_PORTS	64
+
+/* What ss says of one port: states, listeners and their queues. */
+struct ss_port {
+	struct counts c;
+	long listeners, recvq, sendq;
+};
+
+static int ss_port(int port, struct ss_port *p)
+{
+	char args[64], line[512];
+	FILE *f;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(args, sizeof(args), "'( sport = :%d )'", port);
+	if (counts_ss_args(args, &p->c))
+		return -1;
+	snprintf(line, sizeof(line), "ss -ltnH '( sport = :%d )'", port);
+	f = popen(line, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		long rq, sq;
+
+		if (sscanf(line, "LISTEN %ld %ld", &rq, &sq) != 2) {
+			pclose(f);
+			return -1;
+		}
+		p->listeners++;
+		p->recvq += rq;
+		p->sendq += sq;
+	}
+	return pclose(f) ? -1 : 0;
+}
+
+/*
+ * The table against ss, port by port, around an ss run that the table saw
+ * nothing change across (timers move sockets): equal reads must equal ss.
+ */
+static void check_ports(struct __test_metadata *_metadata)
+{
+	int ports[MAX_PORTS], n, tries, i;
+	struct table a, b;
+	bool settled = false;
+
+	for (tries = 0; tries < 20 && !settled; tries++) {
+		ASSERT_EQ(0, table_read(PROC_NET_PORTS, &a));
+		n = ss_listening_ports(ports, MAX_PORTS);
+		ASSERT_EQ(0, table_read(PROC_NET_PORTS, &b));
+		settled = a.nrows == b.nrows && !strcmp(a.text, b.text);
+		if (!settled) {
+			table_free(&a);
+			table_free(&b);
+		}
+	}
+	ASSERT_TRUE(settled);
+	ASSERT_EQ(n, a.nrows);
+	for (i = 0; i < a.nrows; i++) {
+		struct ss_port ss;
+		struct counts c;
+
+		ASSERT_EQ(ports[i], table_num(&a, i, TCPSTAT_COL_PORT));
+		ASSERT_EQ(0, ss_port(ports[i], &ss));
+		table_counts(&a, i, &c);
+		if (!counts_equal(&c, &ss.c)) {
+			TH_LOG("port %d: table %s", ports[i], counts_str(&c));
+			TH_LOG("port %d: ss    %s", ports[i], counts_str(&ss.c));
+			ASSERT_TRUE(counts_equal(&c, &ss.c));
+		}
+		EXPECT_EQ(ss.listeners, table_num(&a, i, TCPSTAT_COL_LISTENERS));
+		EXPECT_EQ(ss.listeners, (long)c.n[TCPSTAT_LISTEN]);
+		EXPECT_EQ(ss.recvq, table_num(&a, i, TCPSTAT_COL_ACCEPT_QUEUE));
+		EXPECT_EQ(ss.sendq, table_num(&a, i, TCPSTAT_COL_ACCEPT_MAX));
+	}
+	table_free(&a);
+	table_free(&b);
+}
+
+/* The table's row of one port, or -1. */
+static int port_row(const struct table *t, int port)
+{
+	int i;
+
+	for (i = 0; i < t->nrows; i++)
+		if (table_num(t, i, TCPSTAT_COL_PORT) == port)
+			return i;
+	return -1;
+}
+
+static int set_int(int fd, int level, int opt, int v)
+{
+	return setsockopt(fd, level, opt, &v, sizeof(v));
+}
+
+/* A listener on 127.0.0.1 / ::1 / :: (dual stack) at port (0: any). */
+static int listen_on(int family, const char *addr, int port, int backlog,
+		     bool reuseport, bool v6only)
+{
+	struct sockaddr_storage ss = { 0 };
+	socklen_t len;
+	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+	if (reuseport)
+		set_int(fd, SOL_SOCKET, SO_REUSEPORT, 1);
+	if (family == AF_INET6)
+		set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, v6only);
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		inet_pton(AF_INET, addr, &sin->sin_addr);
+		len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		inet_pton(AF_INET6, addr, &sin6->sin6_addr);
+		len = sizeof(*sin6);
+	}
+	if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, backlog)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int local_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len))
+		return -1;
+	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+FIXTURE(ports) {
+	struct counts expect;
+};
+
+FIXTURE_SETUP(ports)
+{
+	const char *why = enter_test_netns();
+
+	if (why)
+		SKIP(return, "%s", why);
+	memset(&self->expect, 0, sizeof(self->expect));
+	ASSERT_EQ(0, sysctl_write("net.core.somaxconn", "4096"));
+}
+
+FIXTURE_TEARDOWN(ports)
+{
+}
+
+/* No listener, no row; the header is the interface header's. */
+TEST_F(ports, empty)
+{
+	struct table t;
+
+	ASSERT_EQ(0, table_read(PROC_NET_PORTS, &t));
+	EXPECT_EQ(0, t.nrows);
+	EXPECT_STREQ(TCPSTAT_COL_PORT, t.cols[0]);
+	table_free(&t);
+}
+
+/* Listeners of every kind, and connections in every state, over them. */
+TEST_F_TIMEOUT(ports, every_kind_of_listener, 900)
+{
+	const struct fam *fams[] = { &fam_ipv4, &fam_ipv6, &fam_mapped };
+	int a, b, port, fd[6];
+	struct table t;
+	int i, row;
+
+	/* An SO_REUSEPORT group of three on one IPv4 port. */
+	fd[0] = listen_on(AF_INET, "127.0.0.1", 0, 16, true, false);
+	ASSERT_LE(0, fd[0]);
+	port = local_port(fd[0]);
+	fd[1] = listen_on(AF_INET, "127.0.0.1", port, 32, true, false);
+	fd[2] = listen_on(AF_INET, "127.0.0.1", port, 64, true, false);
+	ASSERT_LE(0, fd[1]);
+	ASSERT_LE(0, fd[2]);
+	/* One port, an IPv4 and an IPv6-only listener. */
+	fd[3] = listen_on(AF_INET6, "::1", 0, 8, false, true);
+	ASSERT_LE(0, fd[3]);
+	a = local_port(fd[3]);
+	fd[4] = listen_on(AF_INET, "127.0.0.1", a, 8, false, false);
+	ASSERT_LE(0, fd[4]);
+	/* A dual-stack one. */
+	fd[5] = listen_on(AF_INET6, "::", 0, 100000, false, false);
+	ASSERT_LE(0, fd[5]);
+	b = local_port(fd[5]);
+	self->expect.n[TCPSTAT_LISTEN] += 6;
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, make_all_states(fams[i], 1, &self->expect));
+	check_counts(_metadata, &self->expect);
+	check_ports(_metadata);
+
+	ASSERT_EQ(0, table_read(PROC_NET_PORTS, &t));
+	row = port_row(&t, port);
+	ASSERT_LE(0, row);
+	EXPECT_EQ(3, table_num(&t, row, TCPSTAT_COL_LISTENERS));
+	EXPECT_EQ(16 + 32 + 64, table_num(&t, row, TCPSTAT_COL_ACCEPT_MAX));
+	row = port_row(&t, a);
+	ASSERT_LE(0, row);
+	EXPECT_EQ(2, table_num(&t, row, TCPSTAT_COL_LISTENERS));
+	row = port_row(&t, b);
+	ASSERT_LE(0, row);
+	/* listen()'s backlog, clamped by net.core.somaxconn. */
+	EXPECT_EQ(4096, table_num(&t, row, TCPSTAT_COL_ACCEPT_MAX));
+	table_free(&t);
+}
+
+/*
+ * Connections the kernel completed and nobody accepted: accept_queue grows
+ * one by one up to the limit (the queue holds limit + 1).
+ */
+TEST_F(ports, accept_queue)
+{
+	int lfd, port, fd, i, row;
+	struct table t;
+
+	lfd = listen_on(AF_INET, "127.0.0.1", 0, 4, false, false);
+	ASSERT_LE(0, lfd);
+	port = local_port(lfd);
+	for (i = 1; i <= 5; i++) {
+		fd = tcp_connect(&fam_ipv4, NULL, port, false, 0, 0);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, table_read(PROC_NET_PORTS, &t));
+		row = port_row(&t, port);
+		ASSERT_LE(0, row);
+		EXPECT_EQ(i, table_num(&t, row, TCPSTAT_COL_ACCEPT_QUEUE));
+		EXPECT_EQ(4, table_num(&t, row, TCPSTAT_COL_ACCEPT_MAX));
+		EXPECT_EQ(i, table_num(&t, row, "ESTABLISHED"));
+		EXPECT_EQ(0, table_num(&t, row, TCPSTAT_COL_SYN_QUEUE));
+		table_free(&t);
+	}
+	check_ports(_metadata);
+	close(tcp_accept(lfd));
+	ASSERT_EQ(0, table_read(PROC_NET_PORTS, &t));
+	EXPECT_EQ(4, table_num(&t, port_row(&t, port), TCPSTAT_COL_ACCEPT_QUEUE));
+	table_free(&t);
+}
+
+/*
+ * TCP_DEFER_ACCEPT keeps each handshake a request socket: syn_queue counts
+ * them, and so does the port's SYN_RECV; none is in the accept queue.
+ */
+TEST_F(ports, syn_queue)
+{
+	struct counts expect = { 0 };
+	struct table t;
+	int row, port;
+
+	ASSERT_EQ(0, make_syn_recv(&fam_ipv6, 5, &expect));
+	check_counts(_metadata, &expect);
+	ASSERT_EQ(0, table_read(PROC_NET_PORTS, &t));
+	ASSERT_EQ(1, t.nrows);
+	row = 0;
+	port = (int)table_num(&t, row, TCPSTAT_COL_PORT);
+	EXPECT_EQ(5, table_num(&t, row, TCPSTAT_COL_SYN_QUEUE));
+	EXPECT_EQ(5, table_num(&t, row, "SYN_RECV"));
+	EXPECT_EQ(0, table_num(&t, row, TCPSTAT_COL_ACCEPT_QUEUE));
+	/* The clients' ends have ephemeral ports: not in the row. */
+	EXPECT_EQ(0, table_num(&t, row, "ESTABLISHED"));
+	EXPECT_LT(0, port);
+	table_free(&t);
+	check_ports(_metadata);
+}
+
+/* A listener closed takes its row; its children stay in no row. */
+TEST_F(ports, row_follows_listeners)
+{
+	int lfd, port, c, s;
+	struct table t;
+
+	lfd = listen_on(AF_INET, "127.0.0.1", 0, 8, false, false);
+	ASSERT_LE(0, lfd);
+	port = local_port(lfd);
+	c = tcp_connect(&fam_ipv4, NULL, port, false, 0, 0);
+	s = tcp_accept(lfd);
+	ASSERT_LE(0, c);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, table_read(PROC_NET_PORTS, &t));
+	ASSERT_EQ(1, t.nrows);
+	EXPECT_EQ(1, table_num(&t, 0, "ESTABLISHED"));
+	table_free(&t);
+	close(lfd);
+	ASSERT_EQ(0, table_read(PROC_NET_PORTS, &t));
+	EXPECT_EQ(0, t.nrows);
+	table_free(&t);
+}
+
+/* --- the reader's rates ------------------------------------------------ */
+
+static const char *reader(void)
+{
+	const char *env = getenv("TCPSTAT_BIN");
+
+	return env && *env ? env : "../../tools/tcpstat";
+}
+
+/* A line of the reader's text output "  NAME  DELTA  RATE/s". */
+static long rate_delta(const char *text, const char *name)
+{
+	char pattern[64];
+	const char *p;
+
+	snprintf(pattern, sizeof(pattern), "\n  %s ", name);
+	p = strstr(text, pattern);
+	if (!p)
+		return -1;
+	return strtol(p + strlen(pattern), NULL, 10);
+}
+
+struct drive {
+	long conns, fails, resets, overflows;
+};
+
+/*
+ * Connections completed, attempts refused (no listener), connections reset,
+ * and SYNs dropped by a full accept queue, one at a time: each dropped SYN
+ * is seen by the listener's drops before its client is closed, long before
+ * its first retransmission is due, so none is counted twice (a
+ * retransmission would show in the kernel's counters, and the window is
+ * taken again).
+ */
+static int drive(const struct drive *d, int *full_port)
+{
+	struct linger lg = { 1, 0 };
+	int lfd, full, port, c, s, i;
+
+	lfd = listen_on(AF_INET, "127.0.0.1", 0, 64, false, false);
+	full = listen_on(AF_INET, "127.0.0.1", 0, 0, false, false);
+	if (lfd < 0 || full < 0)
+		return -1;
+	port = local_port(lfd);
+	*full_port = local_port(full);
+	for (i = 0; i < d->conns; i++) {
+		c = tcp_connect(&fam_ipv4, NULL, port, false, 0, 0);
+		s = tcp_accept(lfd);
+		if (c < 0 || s < 0)
+			return -1;
+		if (i < d->resets)
+			setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		close(c);
+		close(s);
+	}
+	close(lfd);
+	for (i = 0; i < d->fails; i++) {
+		/* The listener is gone: the SYN meets a reset. */
+		c = tcp_connect(&fam_ipv4, NULL, port, false, 0, 0);
+		if (c >= 0 || errno != ECONNREFUSED)
+			return -1;
+	}
+	/* Fill the queue of the backlog-0 listener, then overflow it. */
+	c = tcp_connect(&fam_ipv4, NULL, *full_port, false, 0, 0);
+	if (c < 0)
+		return -1;
+	for (i = 0; i < d->overflows; i++) {
+		long long before = netstat_read("TcpExt", "ListenOverflows");
+		long deadline = now_ms() + WATCHDOG_MS;
+
+		c = tcp_connect(&fam_ipv4, NULL, *full_port, true, 0, 0);
+		if (c < 0)
+			return -1;
+		while (netstat_read("TcpExt", "ListenOverflows") == before)
+			if (now_ms() > deadline)
+				return -1;
+		close(c);
+	}
+	return 0;
+}
+
+/* The time of the last "YYYY-MM-DDTHH:MM:SS.mmmZ" line of text, in ms. */
+static long long last_time_ms(const char *text)
+{
+	const char *p = text, *last = NULL;
+	struct tm tm;
+	int ms;
+
+	while ((p = strstr(p, "Z\n"))) {
+		last = p;
+		p++;
+	}
+	if (!last || last - text < 23)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	if (!strptime(last - 23, "%Y-%m-%dT%H:%M:%S", &tm) ||
+	    sscanf(last - 3, "%3d", &ms) != 1)
+		return -1;
+	return (long long)timegm(&tm) * 1000 + ms;
+}
+
+static long long realtime_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Read from fd into out (len so far) until it holds n occurrences of s. */
+static size_t read_until(int fd, char *out, size_t len, size_t size,
+			 const char *s, int n)
+{
+	ssize_t r;
+	int seen;
+
+	for (;;) {
+		const char *p = out;
+
+		for (seen = 0; (p = strstr(p, s)); p++)
+			seen++;
+		if (seen >= n || len >= size - 1)
+			return len;
+		r = read(fd, out + len, size - 1 - len);
+		if (r <= 0)
+			return len;
+		len += r;
+		out[len] = '\0';
+	}
+}
+
+/*
+ * Two readings of `tcpstat --ports --interval`, the reader stopped
+ * (SIGSTOP, and seen stopped) in between while the test drives known
+ * activity, then let go: the second reading, begun after the stop, shows
+ * exactly that activity in its deltas.  A window disturbed (a reading
+ * already under way at the stop, a SYN retransmitted) is taken again.
+ */
+TEST_F_TIMEOUT(ports, rates, 900)
+{
+	const struct drive d = { .conns = 7, .fails = 3, .resets = 2,
+				 .overflows = 4 };
+	long long k0[3], k1[3], stopped = 0;
+	int tries, status, pipefd[2], full_port = 0;
+	char out[65536];
+	bool clean = false;
+	size_t len;
+	pid_t pid;
+
+	if (access(reader(), X_OK))
+		SKIP(return, "no tcpstat reader: build tools/ or set TCPSTAT_BIN");
+	for (tries = 0; tries < 3 && !clean; tries++) {
+		ASSERT_EQ(0, pipe(pipefd));
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			die_with_parent();
+			dup2(pipefd[1], 1);
+			close(pipefd[0]);
+			execl(reader(), reader(), "--ports", "--format", "text",
+			      "--interval", "2", "--count", "2", NULL);
+			_exit(127);
+		}
+		close(pipefd[1]);
+		out[0] = '\0';
+		len = read_until(pipefd[0], out, 0, sizeof(out), "PORT", 1);
+		kill(pid, SIGSTOP);
+		ASSERT_EQ(pid, waitpid(pid, &status, WUNTRACED));
+		ASSERT_TRUE(WIFSTOPPED(status));
+		stopped = realtime_ms();
+		k0[0] = netstat_read("Tcp", "AttemptFails");
+		k0[1] = netstat_read("TcpExt", "ListenOverflows");
+		k0[2] = netstat_read("Tcp", "RetransSegs");
+		ASSERT_EQ(0, drive(&d, &full_port));
+		k1[0] = netstat_read("Tcp", "AttemptFails");
+		k1[1] = netstat_read("TcpExt", "ListenOverflows");
+		k1[2] = netstat_read("Tcp", "RetransSegs");
+		kill(pid, SIGCONT);
+		len = read_until(pipefd[0], out, len, sizeof(out), "PORT", 2);
+		read_until(pipefd[0], out, len, sizeof(out), "\n  retrans_segs", 1);
+		close(pipefd[0]);
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		clean = last_time_ms(out) >= stopped && k1[2] == k0[2] &&
+			k1[1] - k0[1] == d.overflows;
+		if (!clean)
+			TH_LOG("window disturbed (reading at %lld, stopped at %lld, retransmissions %lld, overflows %lld): again",
+			       last_time_ms(out), stopped, k1[2] - k0[2],
+			       k1[1] - k0[1]);
+	}
+	ASSERT_TRUE(clean);
+	TH_LOG("%s", strstr(out, "rates over"));
+	EXPECT_EQ(d.conns + d.fails + 1 + d.overflows,
+		  rate_delta(out, "active_opens"));
+	/* The connections, and the one filling the full listener's queue. */
+	EXPECT_EQ(d.conns + 1, rate_delta(out, "passive_opens"));
+	EXPECT_EQ(d.fails, rate_delta(out, "attempt_fails"));
+	EXPECT_EQ(k1[0] - k0[0], rate_delta(out, "attempt_fails"));
+	/* A reset closes two ESTABLISHED ends: the one resetting, the peer. */
+	EXPECT_EQ(2 * d.resets, rate_delta(out, "estab_resets"));
+	EXPECT_EQ(d.overflows, rate_delta(out, "listen_overflows"));
+	EXPECT_EQ(d.overflows, rate_delta(out, "listen_drops"));
+	EXPECT_EQ(0, rate_delta(out, "reqq_full_drops"));
+	EXPECT_EQ(0, rate_delta(out, "retrans_segs"));
+}
+
+/* The drops column: the listener's own count of the SYNs it dropped. */
+TEST_F(ports, drops)
+{
+	const struct drive d = { .conns = 1, .overflows = 3 };
+	int full_port = 0;
+	struct table t;
+
+	ASSERT_EQ(0, drive(&d, &full_port));
+	ASSERT_EQ(0, table_read(PROC_NET_PORTS, &t));
+	ASSERT_EQ(1, t.nrows);
+	EXPECT_EQ(full_port, table_num(&t, 0, TCPSTAT_COL_PORT));
+	EXPECT_EQ(netstat_read("TcpExt", "ListenDrops"),
+		  table_num(&t, 0, TCPSTAT_COL_DROPS));
+	EXPECT_LE(d.overflows, table_num(&t, 0, TCPSTAT_COL_DROPS));
+	table_free(&t);
+}
+
+TEST_HARNESS_MAIN
