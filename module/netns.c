@@ -36,27 +36,42 @@ struct tcpstat_ns {
 	struct tcpstat_family_counts c;
 };
 
+/*
+ * Namespace to entry: mask + 1 slots, a power of two, never full, each
+ * holding the namespace's pointer beside its entry so that a probe reads
+ * nothing else.
+ */
+struct tcpstat_ns_slot {
+	const struct net *net;
+	struct tcpstat_ns *ns;
+};
+
+struct tcpstat_ns_map {
+	struct tcpstat_ns_slot *slot;
+	unsigned int mask;
+	unsigned int bits;
+};
+
 struct tcpstat_netns_arg {
 	struct tcpstat_ns *ns;
 	unsigned int n;
-	/* Namespace to entry; mask + 1 slots, a power of two, never full. */
-	struct tcpstat_ns **slot;
-	unsigned int mask;
+	struct tcpstat_ns_map map;
 };
 
-static __always_inline struct tcpstat_ns **
-tcpstat_ns_slot(struct tcpstat_netns_arg *a, const struct net *net)
+static __always_inline struct tcpstat_ns_slot *
+tcpstat_ns_slot(const struct tcpstat_ns_map *m, const struct net *net)
 {
-	unsigned int i = hash_ptr(net, ilog2(a->mask + 1));
+	unsigned int i = hash_ptr(net, m->bits);
 
-	while (a->slot[i] && a->slot[i]->net != net)
-		i = (i + 1) & a->mask;
-	return &a->slot[i];
+	while (m->slot[i].net && m->slot[i].net != net)
+		i = (i + 1) & m->mask;
+	return &m->slot[i];
 }
 
+/* Per socket: the walks' hot path. */
 static __always_inline void tcpstat_netns_visit(struct sock *sk, void *p)
 {
-	struct tcpstat_ns *ns = *tcpstat_ns_slot(p, sock_net(sk));
+	struct tcpstat_ns *ns = tcpstat_ns_slot(p, sock_net(sk))->ns;
 	unsigned int state;
 
 	if (!ns)
@@ -137,15 +152,20 @@ static void tcpstat_netns_walk(struct tcpstat_netns_arg *a)
 {
 	/* init_net's is the global table; every namespace shares its listeners. */
 	struct inet_hashinfo *global = tcpstat_hashinfo(&init_net);
+	/*
+	 * A copy no pointer can reach: its fields stay in registers across
+	 * the walk instead of being reloaded after every count.
+	 */
+	struct tcpstat_ns_map map = a->map;
 	unsigned int i;
 
-	tcpstat_walk(global, tcpstat_netns_visit, a);
+	tcpstat_walk(global, tcpstat_netns_visit, &map);
 	for (i = 0; i < a->n; i++) {
 		struct inet_hashinfo *h = tcpstat_hashinfo(a->ns[i].net);
 
 		/* A private established hash belongs to this namespace only. */
 		if (h != global)
-			tcpstat_walk_established(h, tcpstat_netns_visit, a);
+			tcpstat_walk_established(h, tcpstat_netns_visit, &map);
 	}
 }
 
@@ -165,16 +185,22 @@ static int tcpstat_netns_fill(struct tcpstat_table *t)
 	err = tcpstat_netns_take(t, &a);
 	if (err)
 		return err;
-	a.mask = roundup_pow_of_two(2 * a.n + 2) - 1;
-	a.slot = kvcalloc(a.mask + 1, sizeof(*a.slot), GFP_KERNEL_ACCOUNT);
-	if (!a.slot) {
+	a.map.bits = ilog2(roundup_pow_of_two(2 * a.n + 2));
+	a.map.mask = (1U << a.map.bits) - 1;
+	a.map.slot = kvcalloc(a.map.mask + 1, sizeof(*a.map.slot),
+			      GFP_KERNEL_ACCOUNT);
+	if (!a.map.slot) {
 		err = -ENOMEM;
 		goto out_put;
 	}
-	for (i = 0; i < a.n; i++)
-		*tcpstat_ns_slot(&a, a.ns[i].net) = &a.ns[i];
+	for (i = 0; i < a.n; i++) {
+		struct tcpstat_ns_slot *slot = tcpstat_ns_slot(&a.map, a.ns[i].net);
+
+		slot->net = a.ns[i].net;
+		slot->ns = &a.ns[i];
+	}
 	tcpstat_netns_walk(&a);
-	kvfree(a.slot);
+	kvfree(a.map.slot);
 	t->nrows = a.n;
 	sort(t->rows, t->nrows, sizeof(*a.ns), tcpstat_netns_cmp, NULL);
 out_put:

@@ -27,11 +27,17 @@ tcpstat-probe-cc = $(CC) $(NOSTDINC_FLAGS) $(LINUXINCLUDE) \
 	-Werror=implicit-function-declaration -Werror=incompatible-pointer-types \
 	-fsyntax-only
 
-# $(call tcpstat-try,NAME): y if probes/NAME.c compiles, else n; each probe
-# is compiled once per make.
-tcpstat-try = $(or $(tcpstat-tried-$(1)),$(eval tcpstat-tried-$(1) := $(shell \
-	$(tcpstat-probe-cc) $(tcpstat-probe-dir)/$(1).c >/dev/null 2>&1 && \
-	echo y || echo n))$(tcpstat-tried-$(1)))
+# Every probe is compiled once per make, all at once (a compile under
+# emulation takes seconds): "NAME=y" or "NAME=n" for each file.
+tcpstat-probe-names = $(basename $(notdir $(wildcard $(tcpstat-probe-dir)/*.c)))
+tcpstat-probe-results = $(or $(tcpstat-probe-results-memo),$(eval \
+	tcpstat-probe-results-memo := $(shell for p in $(tcpstat-probe-names); do \
+		{ $(tcpstat-probe-cc) $(tcpstat-probe-dir)/$$p.c >/dev/null 2>&1 && \
+		  echo $$p=y || echo $$p=n; } & \
+	done; wait))$(tcpstat-probe-results-memo))
+# $(call tcpstat-try,NAME): y if probes/NAME.c compiles, else n.
+tcpstat-try = $(or $(patsubst $(1)=%,%,$(filter $(1)=%,$(tcpstat-probe-results))),$(error \
+	tcpstat: no probe module/probes/$(1).c))
 # $(call tcpstat-try-log,NAME): the compiler's first complaints about it.
 tcpstat-try-log = $(shell $(tcpstat-probe-cc) $(tcpstat-probe-dir)/$(1).c 2>&1 | \
 	grep -m 3 'error' | tr '\n' ' ')
