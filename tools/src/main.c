@@ -272,6 +272,9 @@ static void check_serve(const struct opts *o, unsigned int given)
 				    names[i]);
 	if (o->view == VIEW_NETNS && o->ctx.pid)
 		usage_error("--all-netns reads every namespace: it excludes --pid");
+	if (!source_can(o->source, o->view))
+		usage_error("--all-netns: --source %s cannot read it",
+			    source_name(o->source));
 }
 
 static void check_combination(const struct opts *o, int has_count)

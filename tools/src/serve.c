@@ -357,12 +357,12 @@ int serve(const struct serve_opts *o, struct tcpstat_err *e)
 			     MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
 			     (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 			     0, NULL, NULL, on_request, &x,
+			     MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)CONNECTIONS_MAX,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)TIMEOUT_S,
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MEMORY_PER_CONN,
 			     MHD_OPTION_THREAD_STACK_SIZE, (size_t)THREAD_STACK,
-			     MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
 			     MHD_OPTION_END);
 	if (!d) {
 		err_set(e, EXIT_RUNTIME, "--serve %s: cannot listen (in use? see above)",
