@@ -63,7 +63,11 @@ FORCE:
 KERNELS ?= default
 DEMO_KERNEL ?= $(shell ls /boot/vmlinuz-6.12.* 2>/dev/null | grep -v -e -rt- -e -cloud- | sort -V | tail -n 1 | sed 's|/boot/vmlinuz-||')
 
+# The host's state is recorded first, and checked last: `make check`
+# leaves it as it found it.
 check:
+	@mkdir -p build
+	selftests/vm/host-state snapshot build/host-state.before
 	selftests/vm/deps check $(filter all,$(KERNELS))
 	KERNELS="$(KERNELS)" selftests/run-checks
 
@@ -121,7 +125,8 @@ NO_SIGN = $(if $(SIG_KEY),$(if $(wildcard $(SIG_KEY) $(KDIR)/$(SIG_KEY)),,CONFIG
 # (DESTDIR or INSTALL_MOD_PATH) leaves it to the package's installation.
 RUN_DEPMOD = $(if $(INSTALL_MOD_PATH),true,$(DEPMOD) -a $(KRELEASE))
 
-.PHONY: install uninstall install-module uninstall-module dkms-install dkms-uninstall
+.PHONY: install uninstall install-module uninstall-module dkms-install dkms-uninstall \
+	dkms-source
 
 install: install-module
 	$(MAKE) -C tools install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
@@ -145,9 +150,7 @@ DKMS_SRC := $(DESTDIR)/usr/src/tcpstat-$(VERSION)
 DKMS_FILES := Makefile $(MODULE_SOURCES)
 DKMS_KERNELS ?= $(KERNELRELEASE)
 
-dkms-install:
-	rm -rf $(DKMS_SRC)
-	for f in $(DKMS_FILES); do install -D -m 644 $$f $(DKMS_SRC)/$$f; done
+dkms-install: dkms-source
 	dkms status -m tcpstat -v $(VERSION) | grep -q . || dkms add tcpstat/$(VERSION)
 	for k in $(DKMS_KERNELS); do \
 		dkms build --force tcpstat/$(VERSION) -k $$k && \
@@ -158,6 +161,55 @@ dkms-uninstall:
 	if dkms status -m tcpstat -v $(VERSION) | grep -q .; then \
 		dkms remove tcpstat/$(VERSION) --all; fi
 	rm -rf $(DKMS_SRC)
+
+# Only the copy into $(DESTDIR)/usr/src/tcpstat-<version>: what dkms-install
+# registers, and what the tcpstat-dkms package ships (debian/rules).
+dkms-source:
+	rm -rf $(DKMS_SRC)
+	for f in $(DKMS_FILES); do install -D -m 644 $$f $(DKMS_SRC)/$$f; done
+
+# Debian packages (debian/): `make deb` builds tcpstat (the reader, its man
+# page, the exporter's unit, not enabled) and tcpstat-dkms (the module's
+# sources for DKMS; nothing loads the module) into build/deb/, then runs
+# lintian on them: errors fail, warnings are printed.
+# It packages a copy of the working tree, tracked and untracked but not
+# ignored files (uncommitted work included), in build/deb/src/, and needs
+# no root.  debian/changelog must carry dkms.conf's version.
+# DEB_VERSION=<version> builds the same tree as <version> instead, into
+# build/deb/<version>/: the copy's dkms.conf and debian/changelog get that
+# version (for the rig's upgrade test, which needs two versions).
+DEB_PKG_VERSION = $(or $(DEB_VERSION),$(VERSION))
+DEB_OUT = build/deb$(if $(DEB_VERSION),/$(DEB_VERSION))
+DEB_TREE = build/deb/src/tcpstat-$(DEB_PKG_VERSION)
+DEB_ARCH = $(shell dpkg --print-architecture)
+# The outer make's flags and command-line variables stay out of the build.
+DEB_ENV = env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u DEB_VERSION
+
+deb:
+	@cl=$$(dpkg-parsechangelog -S Version | sed 's/^[0-9]*://; s/-[^-]*$$//'); \
+	[ "$$cl" = "$(VERSION)" ] || { echo "tcpstat: debian/changelog is at $$cl but dkms.conf's PACKAGE_VERSION is $(VERSION): add a debian/changelog entry for $(VERSION)" >&2; exit 1; }
+	@echo "$(DEB_PKG_VERSION)" | grep -Eqx '[0-9][A-Za-z0-9.+~]*' || { \
+		echo "tcpstat: $(DEB_PKG_VERSION) is not a native Debian version (a digit first, then letters, digits, . + ~; no -)" >&2; exit 1; }
+	@git rev-parse --git-dir >/dev/null 2>&1 || { echo "tcpstat: make deb copies the tree with git ls-files: needs a git checkout" >&2; exit 1; }
+	rm -rf $(DEB_TREE) build/deb/src/tcpstat*_$(DEB_PKG_VERSION)_*
+	mkdir -p $(DEB_TREE) $(DEB_OUT)
+	git ls-files -z -co --exclude-standard | perl -0 -ne 'chomp; print "$$_\0" if -e $$_ || -l $$_' | \
+		tar --null -T - -cf - | tar -xf - -C $(DEB_TREE)
+ifneq ($(DEB_VERSION),)
+ifneq ($(DEB_VERSION),$(VERSION))
+	sed -i 's/^PACKAGE_VERSION=.*/PACKAGE_VERSION="$(DEB_VERSION)"/' $(DEB_TREE)/dkms.conf
+	{ printf 'tcpstat (%s) unstable; urgency=medium\n\n  * Built by make deb DEB_VERSION=%s from %s.\n\n -- %s  %s\n\n' \
+		'$(DEB_VERSION)' '$(DEB_VERSION)' '$(VERSION)' \
+		"$$(dpkg-parsechangelog -S Maintainer)" "$$(date -R)"; \
+	  cat debian/changelog; } > $(DEB_TREE)/debian/changelog
+endif
+endif
+	cd $(DEB_TREE) && $(DEB_ENV) dpkg-buildpackage -us -uc -b -Jauto
+	rm -f $(DEB_OUT)/tcpstat*_$(DEB_PKG_VERSION)_*
+	mv build/deb/src/tcpstat*_$(DEB_PKG_VERSION)_* $(DEB_OUT)/
+	$(DEB_ENV) lintian --fail-on error --display-info \
+		$(DEB_OUT)/tcpstat_$(DEB_PKG_VERSION)_$(DEB_ARCH).changes
+	@ls -1 $(DEB_OUT)/*_$(DEB_PKG_VERSION)_*.deb
 
 # What kbuild generates, through kbuild when a kernel tree is there, and by
 # name in any case: package builds clean where no headers may be installed.
