@@ -2,13 +2,19 @@
 /*
  * measure: cost of one reading, as CSV lines.
  *
- *   measure LABEL REPS -- command [args...]
- *	runs the command REPS times (stdout to /dev/null) and prints per run
- *	"LABEL,rep,wall_s,user_s,sys_s,maxrss_kb" from wait4(): user and sys
- *	include every process the command waited for (a shell pipeline).
+ *   measure [-o OUT] LABEL REPS -- command [args...]
+ *	runs the command REPS times (stdout to /dev/null, or to OUT, emptied
+ *	before each run, for the caller to check what the last run printed)
+ *	and prints per run "LABEL,rep,wall_s,user_s,sys_s,maxrss_kb" from
+ *	wait4(): user and sys include every process the command waited for
+ *	(a shell pipeline).
  *   measure --read FILE REPS
  *	opens and reads FILE REPS times in this process and prints per read
- *	"read,rep,wall_s,cpu_s": the kernel's work without exec's.
+ *	"read,rep,wall_s,cpu_s": the kernel's work without exec's.  One
+ *	read(): enough for the seed files, which fit in one.
+ *   measure --read-all REPS FILE...
+ *	the same for a set of files, each read to its end, the whole set per
+ *	line: "read,rep,wall_s,cpu_s".  Fails if a file reads empty.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -33,7 +39,8 @@ static double tv(const struct timeval *t)
 	return t->tv_sec + t->tv_usec / 1e6;
 }
 
-static int run_command(const char *label, int reps, char **argv)
+static int run_command(const char *out, const char *label, int reps,
+		       char **argv)
 {
 	struct rusage ru;
 	double t0, t1;
@@ -46,9 +53,11 @@ static int run_command(const char *label, int reps, char **argv)
 		if (pid < 0)
 			return 1;
 		if (pid == 0) {
-			int null = open("/dev/null", O_WRONLY);
+			int fd = out ? open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644) :
+				       open("/dev/null", O_WRONLY);
 
-			dup2(null, STDOUT_FILENO);
+			if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
+				_exit(126);
 			execvp(argv[0], argv);
 			_exit(127);
 		}
@@ -88,13 +97,55 @@ static int read_file(const char *path, int reps)
 	return 0;
 }
 
+static int read_all(int reps, int nfiles, char **files)
+{
+	static char buf[65536];
+	double w0, c0;
+	int rep, i, fd;
+	ssize_t n, len;
+
+	for (rep = 1; rep <= reps; rep++) {
+		w0 = now(CLOCK_MONOTONIC);
+		c0 = now(CLOCK_PROCESS_CPUTIME_ID);
+		for (i = 0; i < nfiles; i++) {
+			fd = open(files[i], O_RDONLY);
+			if (fd < 0) {
+				perror(files[i]);
+				return 1;
+			}
+			len = 0;
+			while ((n = read(fd, buf, sizeof(buf))) > 0)
+				len += n;
+			close(fd);
+			if (n < 0 || !len) {
+				fprintf(stderr, "measure: %s: %s\n", files[i],
+					n < 0 ? "read failed" : "empty");
+				return 1;
+			}
+		}
+		printf("read,%d,%.9f,%.9f\n", rep, now(CLOCK_MONOTONIC) - w0,
+		       now(CLOCK_PROCESS_CPUTIME_ID) - c0);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	const char *out = NULL;
+
 	if (argc == 4 && !strcmp(argv[1], "--read"))
 		return read_file(argv[2], atoi(argv[3]));
+	if (argc >= 4 && !strcmp(argv[1], "--read-all"))
+		return read_all(atoi(argv[2]), argc - 3, argv + 3);
+	if (argc >= 3 && !strcmp(argv[1], "-o")) {
+		out = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc >= 5 && !strcmp(argv[3], "--"))
-		return run_command(argv[1], atoi(argv[2]), argv + 4);
-	fprintf(stderr, "usage: measure LABEL REPS -- command...\n"
-			"       measure --read FILE REPS\n");
+		return run_command(out, argv[1], atoi(argv[2]), argv + 4);
+	fprintf(stderr, "usage: measure [-o OUT] LABEL REPS -- command...\n"
+			"       measure --read FILE REPS\n"
+			"       measure --read-all REPS FILE...\n");
 	return 2;
 }

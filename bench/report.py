@@ -4,6 +4,8 @@
 OUT_DIR/bench.csv (median, min, max per scale and method), OUT_DIR/bench.md
 (ratios to cat /proc/tcpstat, the walk against the floor) and
 OUT_DIR/bench.png (log-log, read cost against sockets, one line per method).
+When the run has the namespace scenario (RUN_DIR/netns_*.csv), also
+OUT_DIR/netns.{csv,md,png} (report_netns.py), and its tables in bench.md.
 """
 
 import csv
@@ -162,6 +164,13 @@ plot for [i=0:{len(methods)}] "{dat}" index i using 1:2 with linespoints lw 2 ti
         c = create.get(str(sc))
         lines.append(f"| {human(sc)} | {float(c['create_s']):.1f} s | {secs(walk)} | {ns:.0f} | "
                      f"{fl_ns:.0f} | {ns / fl_ns:.2f} | {rss} |")
+    if os.path.exists(os.path.join(run, "netns_runs.csv")):
+        import report_netns  # beside this file; it imports this one
+
+        lines.append("")
+        lines.append("Every namespace's counts, read four ways (`netns.md`, `netns.png`):")
+        lines.append("")
+        lines.extend(report_netns.main(run, out))
     with open(os.path.join(out, "bench.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))
