@@ -194,8 +194,9 @@ FIXTURE_SETUP(allns)
 		if (i == PRIVATE_FROM) {
 			for (j = 0; j < i; j++)
 				ASSERT_EQ(0, child_ready(&self->ch[j]));
-			self->private_tables = !sysctl_write(
-				"net.ipv4.tcp_child_ehash_entries", "128");
+			self->private_tables =
+				!sysctl_write("net.ipv4.tcp_child_ehash_entries",
+					      "128");
 		}
 		self->ch[i].private = self->private_tables && i >= PRIVATE_FROM;
 		ASSERT_EQ(0, start_child(&self->ch[i], i == CHILDREN));
@@ -205,7 +206,8 @@ FIXTURE_SETUP(allns)
 	for (i = PRIVATE_FROM; i < self->n; i++)
 		ASSERT_EQ(0, child_ready(&self->ch[i]));
 	if (!self->private_tables)
-		TH_LOG("no net.ipv4.tcp_child_ehash_entries (added in 6.1): all children share the table");
+		TH_LOG("no net.ipv4.tcp_child_ehash_entries (6.1+): %s",
+		       "all children share the table");
 }
 
 FIXTURE_TEARDOWN(allns)

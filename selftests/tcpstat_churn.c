@@ -74,19 +74,26 @@ static const char *const paths[] = {
 	PROC_TCPSTAT, PROC_NET_TCPSTAT, "/proc/self/net/" TCPSTAT_FILE_SEED,
 	PROC_NET_FAMILIES, PROC_NET_PORTS, PROC_NETNS,
 };
+
 #define SEED_FILES	3
 
 /* From offset 0 to the end, in reads of varying size; <0 on error. */
 static ssize_t read_from_start(int fd, char *buf, size_t size, int chunk)
 {
-	size_t len = 0;
-	ssize_t r;
+	size_t len = 0, want;
+	ssize_t r = 0;
 
 	if (lseek(fd, 0, SEEK_SET))
 		return -1;
-	while (len < size - 1 && (r = read(fd, buf + len,
-			(size_t)chunk < size - 1 - len ? (size_t)chunk : size - 1 - len)) > 0)
+	while (len < size - 1) {
+		want = size - 1 - len;
+		if ((size_t)chunk < want)
+			want = chunk;
+		r = read(fd, buf + len, want);
+		if (r <= 0)
+			break;
 		len += r;
+	}
 	if (r < 0)
 		return -1;
 	buf[len] = '\0';

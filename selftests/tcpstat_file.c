@@ -46,7 +46,7 @@ FIXTURE_SETUP(file)
 	 */
 	ASSERT_STREQ("%-12s: %u\n", TCPSTAT_SEED_FMT);
 	self->len = 0;
-	for_each_state(st)
+	for (st = TCPSTAT_STATE_FIRST; st <= TCPSTAT_STATE_LAST; st++)
 		self->len += snprintf(self->text + self->len,
 				      sizeof(self->text) - self->len,
 				      TCPSTAT_SEED_FMT, tcpstat_state_name(st),

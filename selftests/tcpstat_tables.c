@@ -82,7 +82,7 @@ static void expected_header(char *buf, size_t size, const char *first,
 	size_t len = snprintf(buf, size, "%s", first);
 	unsigned int st;
 
-	for_each_state(st)
+	for (st = TCPSTAT_STATE_FIRST; st <= TCPSTAT_STATE_LAST; st++)
 		len += snprintf(buf + len, size - len, " %s",
 				tcpstat_state_name(st));
 	snprintf(buf + len, size - len, "%s\n", last);
@@ -373,10 +373,8 @@ static int capset_effective(__u32 add, bool keep_only)
 
 	if (syscall(SYS_capget, &h, d))
 		return -1;
-	if (keep_only) {
-		d[0].effective = d[0].permitted = d[0].inheritable = 0;
-		d[1].effective = d[1].permitted = d[1].inheritable = 0;
-	}
+	if (keep_only)
+		memset(d, 0, sizeof(d));
 	d[add / 32].permitted |= 1U << (add % 32);
 	d[add / 32].effective |= 1U << (add % 32);
 	return syscall(SYS_capset, &h, d);

@@ -59,7 +59,7 @@ int counts_parse(const char *text, struct counts *c)
 	unsigned int state;
 
 	memset(c, 0, sizeof(*c));
-	for_each_state(state) {
+	for (state = TCPSTAT_STATE_FIRST; state <= TCPSTAT_STATE_LAST; state++) {
 		const char *colon = strchr(p, ':'), *nl = strchr(p, '\n');
 		char want[64];
 		unsigned long v;
@@ -129,7 +129,7 @@ int counts_cmd(const char *command, struct counts *c)
 
 		if (sscanf(line, "%31s", name) != 1)
 			continue;
-		for_each_state(state)
+		for (state = TCPSTAT_STATE_FIRST; state <= TCPSTAT_STATE_LAST; state++)
 			if (!strcmp(name, ss_names[state]))
 				break;
 		if (state > TCPSTAT_STATE_LAST) {
@@ -201,7 +201,7 @@ const char *counts_str(const struct counts *c)
 	int i;
 
 	buf[0] = '\0';
-	for_each_state(i)
+	for (i = TCPSTAT_STATE_FIRST; i <= TCPSTAT_STATE_LAST; i++)
 		if (c->n[i] && len < sizeof(buf))
 			len += snprintf(buf + len, sizeof(buf) - len, "%s%s=%lu",
 					len ? " " : "", tcpstat_state_name(i), c->n[i]);
@@ -250,6 +250,9 @@ long sockstat_tw_wait(long want)
 	return tw;
 }
 
+/* The separators of /proc/net/snmp's fields. */
+#define SEPS	"\n "
+
 long long netstat_read(const char *prefix, const char *name)
 {
 	static const char *const files[] = {
@@ -271,10 +274,10 @@ long long netstat_read(const char *prefix, const char *name)
 
 			if (strncmp(names, prefix, plen) || names[plen] != ':')
 				continue;
-			n = strtok_r(names + plen + 1, " \n", &ns);
-			val = strtok_r(values + plen + 1, " \n", &vs);
-			for (; n && val; n = strtok_r(NULL, " \n", &ns),
-			     val = strtok_r(NULL, " \n", &vs))
+			n = strtok_r(names + plen + 1, SEPS, &ns);
+			val = strtok_r(values + plen + 1, SEPS, &vs);
+			for (; n && val; n = strtok_r(NULL, SEPS, &ns),
+			     val = strtok_r(NULL, SEPS, &vs))
 				if (!strcmp(n, name))
 					v = atoll(val);
 		}
@@ -399,7 +402,7 @@ void table_counts(const struct table *t, int row, struct counts *c)
 	unsigned int st;
 
 	memset(c, 0, sizeof(*c));
-	for_each_state(st)
+	for (st = TCPSTAT_STATE_FIRST; st <= TCPSTAT_STATE_LAST; st++)
 		c->n[st] = (unsigned long)table_num(t, row, tcpstat_state_name(st));
 }
 

@@ -23,9 +23,6 @@
  */
 #define WATCHDOG_MS	120000
 
-#define for_each_state(st) \
-	for ((st) = TCPSTAT_STATE_FIRST; (st) <= TCPSTAT_STATE_LAST; (st)++)
-
 /* Sockets per state, indexed by the kernel's state numbers. */
 struct counts {
 	unsigned long n[TCPSTAT_NR_STATES];
@@ -77,7 +74,7 @@ long long netstat_read(const char *prefix, const char *name);
  * and the rows' cells, as text.  0, -errno, or -EPROTO if malformed (a row
  * whose number of cells is not the header's).
  */
-#define TABLE_MAX	(1 << 20)
+#define TABLE_MAX	(1024 * 1024)
 #define TABLE_COLS	64
 
 struct table {
