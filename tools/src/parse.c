@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lines.h"
 #include "parse.h"
 #include "util.h"
 
@@ -109,26 +110,19 @@ static int parse_line(struct tcpstat_parser *p, const char *s, const char *end)
 	return 0;
 }
 
+static int parse_one(void *p, const char *s, const char *end)
+{
+	return parse_line(p, s, end);
+}
+
 int tcpstat_parse_feed(struct tcpstat_parser *p, const char *data, size_t n)
 {
-	while (n && !p->failed) {
-		const char *nl = memchr(data, '\n', n);
-		size_t take = nl ? (size_t)(nl - data) : n;
-
-		if (take > TCPSTAT_LINE_MAX - p->len)
-			return fail(p, "line too long (more than %d bytes)",
-				    TCPSTAT_LINE_MAX);
-		memcpy(p->buf + p->len, data, take);
-		p->len += take;
-		if (!nl)
-			break;
-		if (parse_line(p, p->buf, p->buf + p->len))
-			return -1;
-		p->len = 0;
-		p->line++;
-		data += take + 1;
-		n -= take + 1;
-	}
+	if (p->failed)
+		return -1;
+	if (lines_feed(p->buf, sizeof(p->buf), &p->len, &p->line, data, n,
+		       parse_one, p) == LINES_TOO_LONG)
+		return fail(p, "line too long (more than %d bytes)",
+			    TCPSTAT_LINE_MAX);
 	return p->failed ? -1 : 0;
 }
 

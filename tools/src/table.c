@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lines.h"
 #include "table.h"
 #include "tcpstat_uapi.h"
 #include "util.h"
@@ -156,8 +157,10 @@ static int row(struct table_parser *p, const char *s, const char *end)
 }
 
 /* Exactly one separator between fields: none at either end of a line. */
-static int line(struct table_parser *p, const char *s, const char *end)
+static int line(void *arg, const char *s, const char *end)
 {
+	struct table_parser *p = arg;
+
 	if (s < end && (*s == TCPSTAT_TABLE_SEP || end[-1] == TCPSTAT_TABLE_SEP))
 		return fail(p, "blank at the start or end of the line");
 	return p->line == 1 ? header(p, s, end) : row(p, s, end);
@@ -165,24 +168,12 @@ static int line(struct table_parser *p, const char *s, const char *end)
 
 int table_feed(struct table_parser *p, const char *data, size_t n)
 {
-	while (n && !p->failed) {
-		const char *nl = memchr(data, '\n', n);
-		size_t take = nl ? (size_t)(nl - data) : n;
-
-		if (take > TABLE_LINE_MAX - p->len)
-			return fail(p, "line too long (more than %d bytes)",
-				    TABLE_LINE_MAX);
-		memcpy(p->buf + p->len, data, take);
-		p->len += take;
-		if (!nl)
-			break;
-		if (line(p, p->buf, p->buf + p->len))
-			return -1;
-		p->len = 0;
-		p->line++;
-		data += take + 1;
-		n -= take + 1;
-	}
+	if (p->failed)
+		return -1;
+	if (lines_feed(p->buf, sizeof(p->buf), &p->len, &p->line, data, n,
+		       line, p) == LINES_TOO_LONG)
+		return fail(p, "line too long (more than %d bytes)",
+			    TABLE_LINE_MAX);
 	return p->failed ? -1 : 0;
 }
 
