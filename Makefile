@@ -94,6 +94,7 @@ help:
 	@echo "build:   make [module] [KERNELRELEASE=<release> | KDIR=<tree>] [W=1], make tools, make clean"
 	@echo "install: make install [DESTDIR=] [PREFIX=/usr/local] [INSTALL_MOD_PATH=], make uninstall,"
 	@echo "         make dkms-install [DKMS_KERNELS=...], make dkms-uninstall"
+	@echo "package: make deb [DEB_VERSION=<version>]   (build/deb/: tcpstat-dkms and tcpstat)"
 
 # --- installation -----------------------------------------------------------
 #
