@@ -8,6 +8,8 @@
 #ifndef TCPSTAT_CHECK_H
 #define TCPSTAT_CHECK_H
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -140,6 +142,84 @@ static inline const char *enter_test_netns(void)
 		return why;
 	}
 	return NULL;
+}
+
+#define MAX_PORTS	64
+
+/* What ss says of one port: states, listeners and their queues. */
+struct ss_port {
+	struct counts c;
+	long listeners, recvq, sendq;
+};
+
+static inline int ss_port(int port, struct ss_port *p)
+{
+	char args[64], line[512];
+	FILE *f;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(args, sizeof(args), "'( sport = :%d )'", port);
+	if (counts_ss_args(args, &p->c))
+		return -1;
+	snprintf(line, sizeof(line), "ss -ltnH '( sport = :%d )'", port);
+	f = popen(line, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		long rq, sq;
+
+		if (sscanf(line, "LISTEN %ld %ld", &rq, &sq) != 2) {
+			pclose(f);
+			return -1;
+		}
+		p->listeners++;
+		p->recvq += rq;
+		p->sendq += sq;
+	}
+	return pclose(f) ? -1 : 0;
+}
+
+/*
+ * The table against ss, port by port, around an ss run that the table saw
+ * nothing change across (timers move sockets): equal reads must equal ss.
+ */
+static inline void check_ports(struct __test_metadata *_metadata)
+{
+	int ports[MAX_PORTS], n, tries, i;
+	struct table a, b;
+	bool settled = false;
+
+	for (tries = 0; tries < 20 && !settled; tries++) {
+		ASSERT_EQ(0, table_read(PROC_NET_PORTS, &a));
+		n = ss_listening_ports(ports, MAX_PORTS);
+		ASSERT_EQ(0, table_read(PROC_NET_PORTS, &b));
+		settled = a.nrows == b.nrows && !strcmp(a.text, b.text);
+		if (!settled) {
+			table_free(&a);
+			table_free(&b);
+		}
+	}
+	ASSERT_TRUE(settled);
+	ASSERT_EQ(n, a.nrows);
+	for (i = 0; i < a.nrows; i++) {
+		struct ss_port ss;
+		struct counts c;
+
+		ASSERT_EQ(ports[i], table_num(&a, i, TCPSTAT_COL_PORT));
+		ASSERT_EQ(0, ss_port(ports[i], &ss));
+		table_counts(&a, i, &c);
+		if (!counts_equal(&c, &ss.c)) {
+			TH_LOG("port %d: table %s", ports[i], counts_str(&c));
+			TH_LOG("port %d: ss    %s", ports[i], counts_str(&ss.c));
+			ASSERT_TRUE(counts_equal(&c, &ss.c));
+		}
+		EXPECT_EQ(ss.listeners, table_num(&a, i, TCPSTAT_COL_LISTENERS));
+		EXPECT_EQ(ss.listeners, (long)c.n[TCPSTAT_LISTEN]);
+		EXPECT_EQ(ss.recvq, table_num(&a, i, TCPSTAT_COL_ACCEPT_QUEUE));
+		EXPECT_EQ(ss.sendq, table_num(&a, i, TCPSTAT_COL_ACCEPT_MAX));
+	}
+	table_free(&a);
+	table_free(&b);
 }
 
 #endif /* TCPSTAT_CHECK_H */

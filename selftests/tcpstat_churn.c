@@ -422,8 +422,9 @@ static void finish(struct __test_metadata *_metadata, FIXTURE_DATA(churn) * self
 	}
 	ASSERT_EQ(2UL * 2 * HELD_PAIRS, mod.n[TCPSTAT_ESTABLISHED]);
 	ASSERT_EQ(2UL, mod.n[TCPSTAT_LISTEN]);
-	/* The tables at rest: by family as ss -f sees it. */
+	/* The tables at rest: by family and per port as ss sees them. */
 	check_families(_metadata, PROC_NET_FAMILIES, &mod);
+	check_ports(_metadata);
 }
 
 TEST_F_TIMEOUT(churn, readers_under_churn, 900)
