@@ -77,14 +77,20 @@ static const char *const paths[] = {
 
 #define SEED_FILES	3
 
-/* From offset 0 to the end, in reads of varying size; <0 on error. */
-static ssize_t read_from_start(int fd, char *buf, size_t size, int chunk)
+/*
+ * From offset 0 to the end, in reads of varying size; <0 on error, with
+ * *op naming the call that failed.
+ */
+static ssize_t read_from_start(int fd, char *buf, size_t size, int chunk,
+			       const char **op)
 {
 	size_t len = 0, want;
 	ssize_t r = 0;
 
+	*op = "lseek";
 	if (lseek(fd, 0, SEEK_SET))
 		return -1;
+	*op = "read";
 	while (len < size - 1) {
 		want = size - 1 - len;
 		if ((size_t)chunk < want)
@@ -124,6 +130,7 @@ static void reader_loop(int id)
 	static char buf[TABLE_MAX];
 	unsigned long opened = 0;
 	int fd = -1, round;
+	const char *op;
 	char why[200];
 	ssize_t r;
 
@@ -142,12 +149,16 @@ static void reader_loop(int id)
 				break;
 			}
 			r = read_from_start(fd, buf, sizeof(buf),
-					    round ? 4096 : 1 + id % 61);
+					    round ? 4096 : 1 + id % 61, &op);
 			if (r < 0) {
-				/* A file cut off by rmmod answers EIO. */
-				if (errno != EIO || !reload_since(opened)) {
-					snprintf(why, sizeof(why), "read %s: %s",
-						 path, strerror(errno));
+				/*
+				 * A file cut off by rmmod answers EIO to a
+				 * read, EINVAL to lseek (proc_reg_*()).
+				 */
+				if (errno != (*op == 'r' ? EIO : EINVAL) ||
+				    !reload_since(opened)) {
+					snprintf(why, sizeof(why), "%s %s: %s",
+						 op, path, strerror(errno));
 					note_bad(why);
 				}
 				close(fd);

@@ -45,9 +45,9 @@ result() {	# status name [reason]
 }
 
 # run NAME FUNCTION: one test; its output becomes diagnostics.
-run() {
+run() {	# description command [args...]
 	local out rc
-	out=$("$2" 2>&1)
+	out=$("${@:2}" 2>&1)
 	rc=$?
 	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
 	if [ $rc -eq 77 ]; then
@@ -67,7 +67,7 @@ wait_for() {
 }
 
 # ss's counts for a family of the holder's namespace, as tcpstat's JSON.
-ss_json() {	# family
+ss_vector() {	# family: "{n,n,...}", its 11 state counts in kernel order
 	nsenter -t "$holder" -n ss -tanH -f "$1" | awk '
 	BEGIN {
 		n = split("ESTAB SYN-SENT SYN-RECV FIN-WAIT-1 FIN-WAIT-2 TIME-WAIT UNCONN CLOSE-WAIT LAST-ACK LISTEN CLOSING", ss)
@@ -96,7 +96,7 @@ t_families() {
 	cmp "$tmp/fam.module" "$tmp/fam.netlink" && cmp "$tmp/fam.module" "$tmp/fam.procfs" ||
 		{ cat "$tmp"/fam.*; return 1; }
 	for f in inet inet6; do
-		want=$(ss_json $f | jq -c '.')
+		want=$(ss_vector $f)
 		got=$(jq -c ".$f | $JQ_STATES" "$tmp/fam.module" | tr -d '[]')
 		[ "{$got}" = "$want" ] || { echo "$f: tcpstat {$got}, ss $want"; return 1; }
 	done
