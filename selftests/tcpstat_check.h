@@ -73,11 +73,17 @@ static inline int families_wait(const char *path, const struct counts *want,
 	}
 }
 
-static inline void check_families(struct __test_metadata *_metadata,
-				  const char *path, const struct counts *expect)
+/*
+ * The families table at path adds up to *expect and, row by row, equals
+ * ss -tan -f inet / inet6; fam[] gets the rows.
+ */
+static inline void check_families_ss(struct __test_metadata *_metadata,
+				     const char *path,
+				     const struct counts *expect,
+				     struct counts *fam)
 {
 	static const char *const ss_args[] = { "-f inet", "-f inet6" };
-	struct counts fam[TCPSTAT_FAMILIES], ss;
+	struct counts ss;
 	int i;
 
 	if (families_wait(path, expect, fam)) {
@@ -97,11 +103,20 @@ static inline void check_families(struct __test_metadata *_metadata,
 	}
 }
 
+static inline void check_families(struct __test_metadata *_metadata,
+				  const char *path, const struct counts *expect)
+{
+	struct counts fam[TCPSTAT_FAMILIES];
+
+	check_families_ss(_metadata, path, expect, fam);
+}
+
 /* All three views of the caller's namespace, then ss, equal *expect. */
 static inline void check_counts(struct __test_metadata *_metadata,
 				const struct counts *expect)
 {
-	struct counts ss;
+	static const char self_fam[] = "/proc/self/net/" TCPSTAT_FILE_FAMILIES;
+	struct counts ss, fam[TCPSTAT_FAMILIES], other[TCPSTAT_FAMILIES];
 
 	check_counts_file(_metadata, PROC_TCPSTAT, expect);
 	check_counts_file(_metadata, PROC_NET_TCPSTAT, expect);
@@ -112,8 +127,18 @@ static inline void check_counts(struct __test_metadata *_metadata,
 		TH_LOG("ss -tan: seen %s", counts_str(&ss));
 		ASSERT_TRUE(counts_equal(expect, &ss));
 	}
-	check_families(_metadata, PROC_NET_FAMILIES, expect);
-	check_families(_metadata, "/proc/self/net/" TCPSTAT_FILE_FAMILIES, expect);
+	check_families_ss(_metadata, PROC_NET_FAMILIES, expect, fam);
+	/* The same namespace's table by another path: the same rows. */
+	if (families_wait(self_fam, expect, other) ||
+	    !counts_equal(&fam[0], &other[0]) ||
+	    !counts_equal(&fam[1], &other[1])) {
+		/* counts_str() has one buffer: one per line. */
+		TH_LOG("%s: inet %s", self_fam, counts_str(&other[0]));
+		TH_LOG("%s: inet6 %s", self_fam, counts_str(&other[1]));
+		TH_LOG("%s: inet %s", PROC_NET_FAMILIES, counts_str(&fam[0]));
+		TH_LOG("%s: inet6 %s", PROC_NET_FAMILIES, counts_str(&fam[1]));
+		ASSERT_TRUE(false);
+	}
 }
 
 /*
