@@ -74,41 +74,91 @@ static inline int families_wait(const char *path, const struct counts *want,
 }
 
 /*
- * The families table at path adds up to *expect and, row by row, equals
- * ss -tan -f inet / inet6; fam[] gets the rows.
+ * One settled reading of the families table at path and of the seed file
+ * seed of the same namespace: both read, ss -tan -f inet and -f inet6 run,
+ * both read again.  Timers move sockets (TIME_WAIT's 60 s) while ss runs,
+ * so only a reading that saw nothing change across ss counts; retried
+ * until the watchdog.  fam[], ss[] and *total get that reading; 0 or -1.
+ */
+static inline int families_settled(const char *path, const char *seed,
+				   struct counts *fam, struct counts *ss,
+				   struct counts *total)
+{
+	static const char *const ss_args[] = { "-f inet", "-f inet6" };
+	long deadline = now_ms() + WATCHDOG_MS;
+	struct counts after[TCPSTAT_FAMILIES], total_after;
+	int i, same;
+
+	for (;;) {
+		if (counts_read(seed, total) || families_read(path, fam))
+			return -1;
+		for (i = 0; i < TCPSTAT_FAMILIES; i++)
+			if (counts_ss_args(ss_args[i], &ss[i]))
+				return -1;
+		if (families_read(path, after) ||
+		    counts_read(seed, &total_after))
+			return -1;
+		same = counts_equal(total, &total_after);
+		for (i = 0; i < TCPSTAT_FAMILIES; i++)
+			same = same && counts_equal(&fam[i], &after[i]);
+		if (same)
+			return 0;
+		if (now_ms() > deadline)
+			return -1;
+		usleep(100000);
+	}
+}
+
+/*
+ * The families table at path (of the caller's namespace, whose seed file
+ * is seed) first adds up to *expect, if given; then, in one settled
+ * reading, equals ss -tan -f inet / inet6 row by row and adds up to the
+ * seed file.  fam[] gets the rows.
  */
 static inline void check_families_ss(struct __test_metadata *_metadata,
-				     const char *path,
+				     const char *path, const char *seed,
 				     const struct counts *expect,
 				     struct counts *fam)
 {
-	static const char *const ss_args[] = { "-f inet", "-f inet6" };
-	struct counts ss;
+	struct counts ss[TCPSTAT_FAMILIES], total, sum;
 	int i;
 
-	if (families_wait(path, expect, fam)) {
+	if (expect && families_wait(path, expect, fam)) {
 		TH_LOG("%s: inet %s", path, counts_str(&fam[0]));
 		TH_LOG("%s: inet6 %s", path, counts_str(&fam[1]));
 		TH_LOG("%s: want a sum of %s", path, counts_str(expect));
 		ASSERT_TRUE(false);
 	}
+	ASSERT_EQ(0, families_settled(path, seed, fam, ss, &total)) {
+		TH_LOG("%s and %s never read the same twice around ss",
+		       path, seed);
+	}
 	for (i = 0; i < TCPSTAT_FAMILIES; i++) {
-		ASSERT_EQ(0, counts_ss_args(ss_args[i], &ss));
-		if (!counts_equal(&fam[i], &ss)) {
-			TH_LOG("ss -tan %s: %s", ss_args[i], counts_str(&ss));
+		if (!counts_equal(&fam[i], &ss[i])) {
+			TH_LOG("ss -tan -f %s: %s", tcpstat_family_name(i),
+			       counts_str(&ss[i]));
 			TH_LOG("%s %s: %s", path, tcpstat_family_name(i),
 			       counts_str(&fam[i]));
-			ASSERT_TRUE(counts_equal(&fam[i], &ss));
+			ASSERT_TRUE(counts_equal(&fam[i], &ss[i]));
 		}
+	}
+	memset(&sum, 0, sizeof(sum));
+	counts_add(&sum, &fam[0]);
+	counts_add(&sum, &fam[1]);
+	if (!counts_equal(&sum, &total)) {
+		TH_LOG("%s: rows add up to %s", path, counts_str(&sum));
+		TH_LOG("%s: %s", seed, counts_str(&total));
+		ASSERT_TRUE(counts_equal(&sum, &total));
 	}
 }
 
 static inline void check_families(struct __test_metadata *_metadata,
-				  const char *path, const struct counts *expect)
+				  const char *path, const char *seed,
+				  const struct counts *expect)
 {
 	struct counts fam[TCPSTAT_FAMILIES];
 
-	check_families_ss(_metadata, path, expect, fam);
+	check_families_ss(_metadata, path, seed, expect, fam);
 }
 
 /* All three views of the caller's namespace, then ss, equal *expect. */
@@ -127,7 +177,8 @@ static inline void check_counts(struct __test_metadata *_metadata,
 		TH_LOG("ss -tan: seen %s", counts_str(&ss));
 		ASSERT_TRUE(counts_equal(expect, &ss));
 	}
-	check_families_ss(_metadata, PROC_NET_FAMILIES, expect, fam);
+	check_families_ss(_metadata, PROC_NET_FAMILIES, PROC_NET_TCPSTAT,
+			  expect, fam);
 	/* The same namespace's table by another path: the same rows. */
 	if (families_wait(self_fam, expect, other) ||
 	    !counts_equal(&fam[0], &other[0]) ||
@@ -205,46 +256,58 @@ static inline int ss_port(int port, struct ss_port *p)
 }
 
 /*
- * The table against ss, port by port, around an ss run that the table saw
- * nothing change across (timers move sockets): equal reads must equal ss.
+ * The table against ss, port by port, in one settled reading: the table
+ * read, ss run for the listening ports and for each port, the table read
+ * again; timers move sockets (TIME_WAIT's 60 s) while ss runs, so only a
+ * reading that saw nothing change across every ss run counts, retried
+ * until the watchdog.  Equal reads must equal ss.
  */
 static inline void check_ports(struct __test_metadata *_metadata)
 {
-	int ports[MAX_PORTS], n, tries, i;
+	static struct ss_port ss[MAX_PORTS];
+	long deadline = now_ms() + WATCHDOG_MS;
+	int ports[MAX_PORTS], n, i;
 	struct table a, b;
-	bool settled = false;
+	bool settled;
 
-	for (tries = 0; tries < 20 && !settled; tries++) {
+	for (;;) {
 		ASSERT_EQ(0, table_read(PROC_NET_PORTS, &a));
 		n = ss_listening_ports(ports, MAX_PORTS);
+		ASSERT_LE(0, n);
+		for (i = 0; i < n; i++)
+			ASSERT_EQ(0, ss_port(ports[i], &ss[i]));
 		ASSERT_EQ(0, table_read(PROC_NET_PORTS, &b));
 		settled = a.nrows == b.nrows && !strcmp(a.text, b.text);
-		if (!settled) {
-			table_free(&a);
-			table_free(&b);
-		}
+		table_free(&b);
+		if (settled)
+			break;
+		table_free(&a);
+		ASSERT_GT(deadline, now_ms())
+			TH_LOG("%s never read the same twice around ss",
+			       PROC_NET_PORTS);
+		usleep(100000);
 	}
-	ASSERT_TRUE(settled);
 	ASSERT_EQ(n, a.nrows);
 	for (i = 0; i < a.nrows; i++) {
-		struct ss_port ss;
 		struct counts c;
 
 		ASSERT_EQ(ports[i], table_num(&a, i, TCPSTAT_COL_PORT));
-		ASSERT_EQ(0, ss_port(ports[i], &ss));
 		table_counts(&a, i, &c);
-		if (!counts_equal(&c, &ss.c)) {
+		if (!counts_equal(&c, &ss[i].c)) {
 			TH_LOG("port %d: table %s", ports[i], counts_str(&c));
-			TH_LOG("port %d: ss    %s", ports[i], counts_str(&ss.c));
-			ASSERT_TRUE(counts_equal(&c, &ss.c));
+			TH_LOG("port %d: ss    %s", ports[i],
+			       counts_str(&ss[i].c));
+			ASSERT_TRUE(counts_equal(&c, &ss[i].c));
 		}
-		EXPECT_EQ(ss.listeners, table_num(&a, i, TCPSTAT_COL_LISTENERS));
-		EXPECT_EQ(ss.listeners, (long)c.n[TCPSTAT_LISTEN]);
-		EXPECT_EQ(ss.recvq, table_num(&a, i, TCPSTAT_COL_ACCEPT_QUEUE));
-		EXPECT_EQ(ss.sendq, table_num(&a, i, TCPSTAT_COL_ACCEPT_MAX));
+		EXPECT_EQ(ss[i].listeners,
+			  table_num(&a, i, TCPSTAT_COL_LISTENERS));
+		EXPECT_EQ(ss[i].listeners, (long)c.n[TCPSTAT_LISTEN]);
+		EXPECT_EQ(ss[i].recvq,
+			  table_num(&a, i, TCPSTAT_COL_ACCEPT_QUEUE));
+		EXPECT_EQ(ss[i].sendq,
+			  table_num(&a, i, TCPSTAT_COL_ACCEPT_MAX));
 	}
 	table_free(&a);
-	table_free(&b);
 }
 
 #endif /* TCPSTAT_CHECK_H */
