@@ -234,7 +234,7 @@ TEST_F_TIMEOUT(allns, every_namespace_equals_ss, 1800)
 }
 
 /* Two rows per namespace, inet then inet6, netns increasing; cookies unique. */
-TEST_F(allns, rows_in_order)
+TEST_F_TIMEOUT(allns, rows_in_order, 1800)
 {
 	int r, have_cookie, i;
 	struct table t;
@@ -274,7 +274,7 @@ TEST_F(allns, rows_in_order)
 }
 
 /* A namespace gone is gone from the next read; the others stay exact. */
-TEST_F(allns, namespace_destroyed)
+TEST_F_TIMEOUT(allns, namespace_destroyed, 1800)
 {
 	unsigned long ns = netns_of(self->ch[0].pid);
 	struct counts fam[2];

@@ -16,6 +16,15 @@
 #include "kselftest_harness.h"
 #include "tcpstat_util.h"
 
+/*
+ * The harness kills a test after 30 s unless told otherwise: a wall-clock
+ * limit that a loaded machine, or the debug kernel under TCG (minutes per
+ * test), trips on a correct test. Every test gets a watchdog against hangs
+ * instead; the tests wait for events, never for time.
+ */
+#undef TEST_TIMEOUT_DEFAULT
+#define TEST_TIMEOUT_DEFAULT	900
+
 static inline void check_counts_file(struct __test_metadata *_metadata,
 				     const char *path,
 				     const struct counts *expect)
