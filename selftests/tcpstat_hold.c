@@ -3,7 +3,10 @@
  * tcpstat_hold: a helper of the shell tests.  In a fresh network namespace,
  * hold every reachable TCP state over IPv4, IPv6 and IPv4-mapped IPv6 (two
  * of each), plus a full accept queue; print "ready PID" and the counts
- * made, then hold them until stdin is closed.
+ * made, then hold them until stdin is closed.  With --stable, only the
+ * states no timer moves (LISTEN, ESTABLISHED, FIN_WAIT2 and CLOSE_WAIT of
+ * sockets still open), for tests whose counts must hold however long they
+ * take.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -12,7 +15,16 @@
 
 #include "tcpstat_util.h"
 
-int main(void)
+static int make_stable_states(const struct fam *f, int n,
+			      struct counts *expect)
+{
+	return make_listeners(f, n, expect) ||
+	       make_established(f, n, expect) ||
+	       make_fin_wait2(f, n, expect) ||
+	       make_close_wait(f, n, expect) ? -1 : 0;
+}
+
+int main(int argc, char **argv)
 {
 	const struct fam *fams[] = { &fam_ipv4, &fam_ipv6, &fam_mapped };
 	struct counts expect = { 0 };
@@ -20,13 +32,19 @@ int main(void)
 	unsigned int i;
 	int port, c;
 	char buf[64];
+	bool stable = argc == 2 && !strcmp(argv[1], "--stable");
 
+	if (argc > 2 || (argc == 2 && !stable)) {
+		fprintf(stderr, "usage: tcpstat_hold [--stable]\n");
+		return 2;
+	}
 	if (netns_fresh() || netns_deterministic(&what)) {
 		fprintf(stderr, "tcpstat_hold: cannot set up a namespace\n");
 		return 1;
 	}
 	for (i = 0; i < ARRAY_SIZE(fams); i++)
-		if (make_all_states(fams[i], 2, &expect))
+		if ((stable ? make_stable_states : make_all_states)(fams[i], 2,
+								     &expect))
 			return 1;
 	/* Three connections nobody accepts. */
 	c = tcp_listener(&fam_ipv4, NULL, 8, 0, &port);

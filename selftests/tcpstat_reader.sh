@@ -171,10 +171,35 @@ module_load() {
 lines_at_least() { [ "$(wc -l <"$1")" -ge "$2" ]; }
 says() { [ "$(grep -c "$2" "$1")" -ge "$3" ]; }
 
+# The stream is compared with one reading, so its namespace must hold
+# still however long the reloads take (the debug kernel): a population of
+# its own, in states no timer moves.
 t_interval_reload() {
+	local fd stable word rc hpid
+	mkfifo "$tmp/stable.in" || return 1
+	"$HOLD" --stable <"$tmp/stable.in" >"$tmp/stable.out" 2>"$tmp/stable.err" &
+	hpid=$!
+	exec {fd}>"$tmp/stable.in"
+	if wait_for lines_at_least "$tmp/stable.out" 2 &&
+	   read -r word stable <"$tmp/stable.out" && [ "$word" = ready ]; then
+		interval_reload "$stable"
+		rc=$?
+	else
+		cat "$tmp/stable.err"
+		rc=1
+	fi
+	exec {fd}>&-
+	wait "$hpid"
+	# A reader left running by a failure.
+	# shellcheck disable=SC2046 # one pid per word
+	kill $(jobs -p) 2>/dev/null
+	return $rc
+}
+
+interval_reload() {	# pid of the namespace to read
 	local pid rc want n
-	want=$("$TCPSTAT" --pid "$holder")
-	"$TCPSTAT" --pid "$holder" -v --interval 0.3 >"$tmp/iv.out" 2>"$tmp/iv.err" &
+	want=$("$TCPSTAT" --pid "$1")
+	"$TCPSTAT" --pid "$1" -v --interval 0.3 >"$tmp/iv.out" 2>"$tmp/iv.err" &
 	pid=$!
 	wait_for lines_at_least "$tmp/iv.out" 2 || return 1
 	module_unload || return 1
