@@ -172,8 +172,12 @@ static void reader_loop(int id)
 			}
 			__sync_fetch_and_add(&board->reads, 1);
 		}
-		/* Half the readers keep their descriptor across reads. */
-		if (id % 2 && fd >= 0) {
+		/*
+		 * Half the readers keep their descriptor across reads, half
+		 * reopen: alternating over each round of paths, so that from
+		 * 2 * ARRAY_SIZE(paths) readers on every file has both.
+		 */
+		if ((id + id / ARRAY_SIZE(paths)) % 2 && fd >= 0) {
 			close(fd);
 			fd = -1;
 		}
