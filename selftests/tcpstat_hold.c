@@ -43,8 +43,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (i = 0; i < ARRAY_SIZE(fams); i++)
-		if ((stable ? make_stable_states : make_all_states)(fams[i], 2,
-								     &expect))
+		if (stable ? make_stable_states(fams[i], 2, &expect) :
+			     make_all_states(fams[i], 2, &expect))
 			return 1;
 	/* Three connections nobody accepts. */
 	c = tcp_listener(&fam_ipv4, NULL, 8, 0, &port);
