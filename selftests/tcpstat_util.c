@@ -33,6 +33,16 @@ static const char *const ss_names[TCPSTAT_NR_STATES] = {
 	[TCPSTAT_CLOSING] = "CLOSING",
 };
 
+static int ss_state(const char *name)
+{
+	unsigned int state;
+
+	for (state = TCPSTAT_STATE_FIRST; state <= TCPSTAT_STATE_LAST; state++)
+		if (!strcmp(name, ss_names[state]))
+			return state;
+	return -1;
+}
+
 long now_ms(void)
 {
 	struct timespec ts;
@@ -116,7 +126,7 @@ int counts_ss_args(const char *args, struct counts *c)
 int counts_cmd(const char *command, struct counts *c)
 {
 	char line[512], cmd[600];
-	unsigned int state;
+	int state;
 	FILE *f;
 
 	memset(c, 0, sizeof(*c));
@@ -129,10 +139,8 @@ int counts_cmd(const char *command, struct counts *c)
 
 		if (sscanf(line, "%31s", name) != 1)
 			continue;
-		for (state = TCPSTAT_STATE_FIRST; state <= TCPSTAT_STATE_LAST; state++)
-			if (!strcmp(name, ss_names[state]))
-				break;
-		if (state > TCPSTAT_STATE_LAST) {
+		state = ss_state(name);
+		if (state < 0) {
 			fprintf(stderr, "ss: unexpected line: %s", line);
 			pclose(f);
 			return -1;
@@ -179,6 +187,58 @@ int ss_listening_ports(int *ports, int max)
 		ports[j] = v;
 	}
 	return n;
+}
+
+int ss_ports(struct ss_port *p, int max)
+{
+	struct ss_port *all = calloc(65536, sizeof(*all));
+	char line[512], name[32], local[128], *colon;
+	int n = 0, port, state, ok = 1;
+	long rq, sq;
+	FILE *f;
+
+	if (!all)
+		return -1;
+	f = popen("ss -tanH 2>&1", "r");
+	if (!f) {
+		free(all);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		state = -1;
+		colon = NULL;
+		if (sscanf(line, "%31s %ld %ld %127s", name, &rq, &sq,
+			   local) == 4) {
+			state = ss_state(name);
+			colon = strrchr(local, ':');
+		}
+		if (state < 0 || !colon) {
+			fprintf(stderr, "ss: unexpected line: %s", line);
+			ok = 0;
+			continue;
+		}
+		port = atoi(colon + 1) & 0xffff;
+		all[port].c.n[state]++;
+		if (state == TCPSTAT_LISTEN) {
+			all[port].listeners++;
+			all[port].recvq += rq;
+			all[port].sendq += sq;
+		}
+	}
+	if (pclose(f))
+		ok = 0;
+	for (port = 0; ok && port < 65536; port++) {
+		if (!all[port].listeners)
+			continue;
+		if (n == max) {
+			ok = 0;
+			break;
+		}
+		p[n] = all[port];
+		p[n++].port = port;
+	}
+	free(all);
+	return ok ? n : -1;
 }
 
 bool counts_equal(const struct counts *a, const struct counts *b)

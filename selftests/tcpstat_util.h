@@ -42,10 +42,23 @@ int counts_parse(const char *text, struct counts *c);
 int counts_ss(struct counts *c);
 /* The same for `ss -tanH ARGS` (a filter, -f inet, ...); 0 or -1. */
 int counts_ss_args(const char *args, struct counts *c);
-/* The listening ports of ss -ltn, sorted, each once; their number or -1. */
-int ss_listening_ports(int *ports, int max);
 /* The same for the output of a command printing what ss -tanH prints. */
 int counts_cmd(const char *command, struct counts *c);
+/* The listening ports of ss -ltn, sorted, each once; their number or -1. */
+int ss_listening_ports(int *ports, int max);
+
+/* What ss shows of one local port. */
+struct ss_port {
+	int port;
+	struct counts c;	/* its sockets by state: ss '( sport = :PORT )' */
+	long listeners, recvq, sendq;	/* ss -lnt: count, Recv-Q, Send-Q */
+};
+
+/*
+ * One ss -tanH run, by local port: the listening ports in increasing
+ * order, at most max; their number, or -1.
+ */
+int ss_ports(struct ss_port *p, int max);
 bool counts_equal(const struct counts *a, const struct counts *b);
 void counts_add(struct counts *dst, const struct counts *src);
 /* "EST=2 LISTEN=1 ..." (non-zero states only) into a static buffer. */
