@@ -155,40 +155,6 @@ int counts_ss(struct counts *c)
 	return counts_ss_args("", c);
 }
 
-/* The listening ports ss sees, sorted, without duplicates. */
-int ss_listening_ports(int *ports, int max)
-{
-	char line[512], local[128];
-	int n = 0, port, i;
-	FILE *f = popen("ss -ltnH", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char *colon;
-
-		if (sscanf(line, "%*s %*s %*s %127s", local) != 1)
-			continue;
-		colon = strrchr(local, ':');
-		if (!colon)
-			continue;
-		port = atoi(colon + 1);
-		for (i = 0; i < n && ports[i] != port; i++)
-			;
-		if (i == n && n < max)
-			ports[n++] = port;
-	}
-	pclose(f);
-	for (i = 1; i < n; i++) {
-		int j = i, v = ports[i];
-
-		for (; j > 0 && ports[j - 1] > v; j--)
-			ports[j] = ports[j - 1];
-		ports[j] = v;
-	}
-	return n;
-}
-
 int ss_ports(struct ss_port *p, int max)
 {
 	struct ss_port *all = calloc(65536, sizeof(*all));
@@ -239,6 +205,20 @@ int ss_ports(struct ss_port *p, int max)
 	}
 	free(all);
 	return ok ? n : -1;
+}
+
+int ss_listening_ports(int *ports, int max)
+{
+	struct ss_port *p = calloc(max, sizeof(*p));
+	int n, i;
+
+	if (!p)
+		return -1;
+	n = ss_ports(p, max);
+	for (i = 0; i < n; i++)
+		ports[i] = p[i].port;
+	free(p);
+	return n;
 }
 
 bool counts_equal(const struct counts *a, const struct counts *b)

@@ -44,9 +44,6 @@ int counts_ss(struct counts *c);
 int counts_ss_args(const char *args, struct counts *c);
 /* The same for the output of a command printing what ss -tanH prints. */
 int counts_cmd(const char *command, struct counts *c);
-/* The listening ports of ss -ltn, sorted, each once; their number or -1. */
-int ss_listening_ports(int *ports, int max);
-
 /* What ss shows of one local port. */
 struct ss_port {
 	int port;
@@ -59,6 +56,8 @@ struct ss_port {
  * order, at most max; their number, or -1.
  */
 int ss_ports(struct ss_port *p, int max);
+/* Only their port numbers. */
+int ss_listening_ports(int *ports, int max);
 bool counts_equal(const struct counts *a, const struct counts *b);
 void counts_add(struct counts *dst, const struct counts *src);
 /* "EST=2 LISTEN=1 ..." (non-zero states only) into a static buffer. */
