@@ -94,7 +94,7 @@ help:
 	@echo "build:   make [module] [KERNELRELEASE=<release> | KDIR=<tree>] [W=1], make tools, make clean"
 	@echo "install: make install [DESTDIR=] [PREFIX=/usr/local] [INSTALL_MOD_PATH=], make uninstall,"
 	@echo "         make dkms-install [DKMS_KERNELS=...], make dkms-uninstall"
-	@echo "package: make deb [DEB_VERSION=<version>]   (build/deb/: tcpstat-dkms and tcpstat)"
+	@echo "package: make deb [DEB_VERSION=<version>]   (build/deb/: tcpstat-dkms and ktcpstat)"
 
 # --- installation -----------------------------------------------------------
 #
@@ -169,7 +169,7 @@ dkms-source:
 	rm -rf $(DKMS_SRC)
 	for f in $(DKMS_FILES); do install -D -m 644 $$f $(DKMS_SRC)/$$f; done
 
-# Debian packages (debian/): `make deb` builds tcpstat (the reader, its man
+# Debian packages (debian/): `make deb` builds ktcpstat (the reader, its man
 # page, the exporter's unit, not enabled) and tcpstat-dkms (the module's
 # sources for DKMS; nothing loads the module) into build/deb/, then runs
 # lintian on them: errors fail, warnings are printed.
@@ -192,7 +192,7 @@ deb:
 	@echo "$(DEB_PKG_VERSION)" | grep -Eqx '[0-9][A-Za-z0-9.+~]*' || { \
 		echo "tcpstat: $(DEB_PKG_VERSION) is not a native Debian version (a digit first, then letters, digits, . + ~; no -)" >&2; exit 1; }
 	@git rev-parse --git-dir >/dev/null 2>&1 || { echo "tcpstat: make deb copies the tree with git ls-files: needs a git checkout" >&2; exit 1; }
-	rm -rf $(DEB_TREE) build/deb/src/tcpstat*_$(DEB_PKG_VERSION)_*
+	rm -rf $(DEB_TREE) build/deb/src/*tcpstat*_$(DEB_PKG_VERSION)_*
 	mkdir -p $(DEB_TREE) $(DEB_OUT)
 	git ls-files -z -co --exclude-standard | perl -0 -ne 'chomp; print "$$_\0" if -e $$_ || -l $$_' | \
 		tar --null -T - -cf - | tar -xf - -C $(DEB_TREE)
@@ -206,8 +206,8 @@ ifneq ($(DEB_VERSION),$(VERSION))
 endif
 endif
 	cd $(DEB_TREE) && $(DEB_ENV) dpkg-buildpackage -us -uc -b -Jauto
-	rm -f $(DEB_OUT)/tcpstat*_$(DEB_PKG_VERSION)_*
-	mv build/deb/src/tcpstat*_$(DEB_PKG_VERSION)_* $(DEB_OUT)/
+	rm -f $(DEB_OUT)/*tcpstat*_$(DEB_PKG_VERSION)_*
+	mv build/deb/src/*tcpstat*_$(DEB_PKG_VERSION)_* $(DEB_OUT)/
 	$(DEB_ENV) lintian --fail-on error --display-info \
 		$(DEB_OUT)/tcpstat_$(DEB_PKG_VERSION)_$(DEB_ARCH).changes
 	@ls -1 $(DEB_OUT)/*_$(DEB_PKG_VERSION)_*.deb

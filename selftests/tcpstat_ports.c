@@ -251,7 +251,7 @@ static const char *reader(void)
 {
 	const char *env = getenv("TCPSTAT_BIN");
 
-	return env && *env ? env : "../../tools/tcpstat";
+	return env && *env ? env : "../../tools/ktcpstat";
 }
 
 /* A line of the reader's text output "  NAME  DELTA  RATE/s". */

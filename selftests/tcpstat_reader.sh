@@ -9,12 +9,12 @@
 # tcpstat_hold is the population.  Needs root, jq, the module loaded, and
 # TCPSTAT_KO (or modprobe) to reload it.
 #
-# Environment: TCPSTAT_BIN (default: tools/tcpstat of this tree).
+# Environment: TCPSTAT_BIN (default: tools/ktcpstat of this tree).
 
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-TCPSTAT=${TCPSTAT_BIN:-$top/tools/tcpstat}
+TCPSTAT=${TCPSTAT_BIN:-$top/tools/ktcpstat}
 HOLD=$top/build/selftests/tcpstat_hold
 WATCHDOG=120	# seconds; no test waits on the clock for less
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)

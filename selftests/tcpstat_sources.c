@@ -4,7 +4,7 @@
  * namespace holding every state over both families, `tcpstat --source
  * module|netlink|procfs|auto` print the same JSON, equal to the counts the
  * test created; with --pid they report another namespace's sockets.
- * The reader is $TCPSTAT_BIN, else tools/tcpstat beside this tree.
+ * The reader is $TCPSTAT_BIN, else tools/ktcpstat beside this tree.
  */
 #define _GNU_SOURCE
 #include <limits.h>
@@ -28,13 +28,13 @@ static const char *reader_path(void)
 
 	if (env && *env)
 		return env;
-	/* build/selftests/<test> -> tools/tcpstat */
+	/* build/selftests/<test> -> tools/ktcpstat */
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n <= 0)
 		return NULL;
 	self[n] = '\0';
 	*strrchr(self, '/') = '\0';
-	snprintf(path, sizeof(path), "%s/../../tools/tcpstat", self);
+	snprintf(path, sizeof(path), "%s/../../tools/ktcpstat", self);
 	return access(path, X_OK) ? NULL : path;
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tcpstat: TCP sockets per state (and per family, listening port or
+ * ktcpstat: TCP sockets per state (and per family, listening port or
  * namespace), from the tcpstat module, sock_diag or /proc/net/tcp, as JSON,
  * Prometheus text or aligned text; once, every --interval seconds on a
  * drift-free schedule, or served to Prometheus (--serve).
@@ -52,7 +52,7 @@ static volatile sig_atomic_t stop;
 static void usage(FILE *f)
 {
 	fputs(
-"Usage: tcpstat [OPTION]...\n"
+"Usage: " PROG " [OPTION]...\n"
 "Print how many TCP sockets are in each state, as ss -tan counts them.\n"
 "\n"
 "View (default: the states of one namespace):\n"
@@ -88,7 +88,7 @@ TCPSTAT_SERVE_DEFAULT ")\n"
 "\n"
 "Environment: TCPSTAT_PROC_ROOT replaces /proc (default /proc).\n"
 "Exit status: 0 success, 1 runtime failure, 2 usage error or bad input.\n"
-"See tcpstat(8).\n", f);
+"See " PROG "(8).\n", f);
 }
 
 static void usage_error(const char *fmt, ...)
@@ -98,11 +98,11 @@ static void usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("tcpstat: ", stderr);
+	fputs(PROG ": ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'tcpstat --help' for more information.\n", stderr);
+	fputs("\nTry '" PROG " --help' for more information.\n", stderr);
 	exit(EXIT_INPUT);
 }
 
@@ -305,7 +305,7 @@ static void print_version(void)
 	char buf[64];
 	FILE *f;
 
-	printf("tcpstat %s\n", TCPSTAT_VERSION);
+	printf(PROG " %s\n", TCPSTAT_VERSION);
 	f = fopen(MODULE_VERSION_FILE, "re");
 	if (f && fgets(buf, sizeof(buf), f)) {
 		buf[strcspn(buf, "\n")] = '\0';
@@ -419,13 +419,13 @@ static void note_source(const struct opts *o, enum tcpstat_source used,
 		return;
 	last = (int)used;
 	if (used == SOURCE_MODULE && o->ctx.file)
-		fprintf(stderr, "tcpstat: source: module (--file %s)\n",
+		fprintf(stderr, PROG ": source: module (--file %s)\n",
 			o->ctx.file);
 	else if (used == SOURCE_MODULE &&
 		 !source_module_path(&o->ctx, o->view, path, sizeof(path)))
-		fprintf(stderr, "tcpstat: source: module (%s)\n", path);
+		fprintf(stderr, PROG ": source: module (%s)\n", path);
 	else
-		fprintf(stderr, "tcpstat: source: %s%s%s\n", source_name(used),
+		fprintf(stderr, PROG ": source: %s%s%s\n", source_name(used),
 			why && *why ? ": " : "", why ? why : "");
 }
 
@@ -616,6 +616,6 @@ int main(int argc, char **argv)
 	}
 	source_ctx_close(&o.ctx);
 	if (ret)
-		fprintf(stderr, "tcpstat: %s\n", e.msg);
+		fprintf(stderr, PROG ": %s\n", e.msg);
 	return ret;
 }

@@ -104,10 +104,10 @@ static int read_view(struct exporter *x, enum sview v)
 	up = !ret;
 	if (up != x->up[v]) {
 		if (!up)
-			fprintf(stderr, "tcpstat: serve: view %s: %s\n",
+			fprintf(stderr, PROG ": serve: view %s: %s\n",
 				sview_names[v], e.msg);
 		else if (x->up[v] == 0 || x->o->verbose)
-			fprintf(stderr, "tcpstat: serve: view %s: read (%s)\n",
+			fprintf(stderr, PROG ": serve: view %s: read (%s)\n",
 				sview_names[v], v == SV_COUNTERS ? "procfs" :
 				source_name(used));
 		x->up[v] = up;
@@ -177,7 +177,7 @@ static struct MHD_Response *metrics(struct exporter *x)
 		gen = x->readings;
 		x->waiting++;
 		if (x->o->verbose)
-			fprintf(stderr, "tcpstat: serve: scrape joins reading %llu (%u waiting)\n",
+			fprintf(stderr, PROG ": serve: scrape joins reading %llu (%u waiting)\n",
 				gen + 1, x->waiting);
 		while (x->readings == gen)
 			pthread_cond_wait(&x->done, &x->lock);
@@ -267,7 +267,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 static void on_mhd_error(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
-	fputs("tcpstat: serve: ", stderr);
+	fputs(PROG ": serve: ", stderr);
 	vfprintf(stderr, fmt, ap);
 }
 
@@ -371,7 +371,7 @@ int serve(const struct serve_opts *o, struct tcpstat_err *e)
 		return EXIT_RUNTIME;
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	fprintf(stderr, "tcpstat: serving http://%s%s%s:%u/metrics\n",
+	fprintf(stderr, PROG ": serving http://%s%s%s:%u/metrics\n",
 		ss.ss_family == AF_INET6 ? "[" : "",
 		inet_ntop(ss.ss_family, ss.ss_family == AF_INET6 ?
 			  (void *)&((struct sockaddr_in6 *)&ss)->sin6_addr :
@@ -380,7 +380,7 @@ int serve(const struct serve_opts *o, struct tcpstat_err *e)
 		ss.ss_family == AF_INET6 ? "]" : "",
 		info ? info->port : 0);
 	if (!is_loopback(&ss))
-		fprintf(stderr, "tcpstat: warning: not a loopback address: whoever reaches it reads this host's TCP activity%s\n",
+		fprintf(stderr, PROG ": warning: not a loopback address: whoever reaches it reads this host's TCP activity%s\n",
 			o->all_netns ? ", and every container's" : "");
 	sigwait(&stop, &sig);
 	MHD_stop_daemon(d);

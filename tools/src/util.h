@@ -5,13 +5,16 @@
 
 #include <stddef.h>
 
+/* The command's name, as every message and the usage spell it. */
+#define PROG		"ktcpstat"
+
 /* Exit statuses. */
 #define EXIT_OK		0
 #define EXIT_RUNTIME	1	/* module not loaded, permission, netlink, ... */
 #define EXIT_INPUT	2	/* usage error or malformed input */
 
 /*
- * One error, reported by the caller as "tcpstat: <msg>" on one line.
+ * One error, reported by the caller as "ktcpstat: <msg>" on one line.
  * status is the exit status it calls for.
  */
 struct tcpstat_err {
