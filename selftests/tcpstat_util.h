@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by the tcpstat selftests: reading counts from the module,
- * from ss and from /proc/net/sockstat, setting up a private network namespace,
- * and holding TCP sockets in each state over loopback.
+ * Helpers shared by the tcpstat selftests, by file: tcpstat_counts.c reads
+ * counts from the module, from ss and from the kernel's own counters;
+ * tcpstat_table.c reads the table files; tcpstat_env.c sets up the test's
+ * surroundings (namespaces, sysctls, limits, the clock); tcpstat_sockets.c
+ * holds TCP sockets in each state over loopback.
  */
 #ifndef TCPSTAT_UTIL_H
 #define TCPSTAT_UTIL_H
@@ -33,6 +35,9 @@ struct counts {
 #define PROC_NET_FAMILIES	"/proc/net/" TCPSTAT_FILE_FAMILIES
 #define PROC_NET_PORTS		"/proc/net/" TCPSTAT_FILE_PORTS
 #define PROC_NETNS		"/proc/" TCPSTAT_FILE_NETNS
+#define PROC_NETNS_PORTS	"/proc/" TCPSTAT_FILE_NETNS_PORTS
+
+/* --- tcpstat_counts.c ------------------------------------------------- */
 
 /* Parse a file in the module's format; 0, -errno, or -EPROTO if malformed. */
 int counts_read(const char *path, struct counts *c);
@@ -81,6 +86,8 @@ long sockstat_tw_wait(long want);
  */
 long long netstat_read(const char *prefix, const char *name);
 
+/* --- tcpstat_table.c -------------------------------------------------- */
+
 /*
  * A table file read whole (at most TABLE_MAX bytes): the header's columns
  * and the rows' cells, as text.  0, -errno, or -EPROTO if malformed (a row
@@ -108,8 +115,21 @@ const char *table_cell(const struct table *t, int row, const char *name);
 /* The state columns of a row, into c. */
 void table_counts(const struct table *t, int row, struct counts *c);
 
-/* unshare(CLONE_NEWNET) and bring lo up: 0 or -errno. */
+/* --- tcpstat_env.c ---------------------------------------------------- */
+
+/*
+ * unshare(CLONE_NEWNET) and bring lo up: 0 or -errno.  The first call
+ * keeps a descriptor of the namespace it leaves, the initial one.
+ */
 int netns_fresh(void);
+/*
+ * open() a /proc file; the files showing every namespace are opened from
+ * the initial namespace, as their rule requires (the caller must be
+ * allowed to setns() there), and the caller stays where it is.
+ */
+int proc_open(const char *path, int flags);
+/* Whether path shows every namespace (only openable from the initial one). */
+bool all_ns_file(const char *path);
 /*
  * Make the caller's namespace count predictably: syncookies off (SYN_SENT
  * relies on SYNs to a full queue being dropped), no TIME_WAIT reuse by
@@ -124,6 +144,9 @@ int nofile_raise(rlim_t n);
 void die_with_parent(void);
 bool module_loaded(void);
 long now_ms(void);
+void sleep_ms(int ms);
+
+/* --- tcpstat_sockets.c ------------------------------------------------ */
 
 /*
  * Where the sockets of a recipe live: the listener's family and address,
