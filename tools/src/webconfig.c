@@ -32,6 +32,13 @@
  *    one CPU however many requests come.
  *
  * Where ktcpstat decides otherwise, on purpose:
+ *  - the file is read once, by webconfig_load(): exporter-toolkit reads it
+ *    again on every request, and the certificate on every handshake, but
+ *    a config that turns bad under a running server should not take it
+ *    down; the caller loads anew (e.g. on SIGHUP) and keeps the old
+ *    config if the new one fails;
+ *  - a string field keeps the scalar as written: yaml.v2 would store the
+ *    plain YES of a string field as "true";
  *  - tls_server_config present, even empty or with only min_version, needs
  *    a certificate and key: exporter-toolkit then serves plain HTTP
  *    (TLSConfig.IsEnabled), which an admin who wrote the section did not
