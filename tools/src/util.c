@@ -20,11 +20,16 @@ void err_set(struct tcpstat_err *e, int status, const char *fmt, ...)
 
 void quote(char *dst, size_t size, const char *s, size_t len)
 {
+	quote_max(dst, size, s, len, QUOTE_MAX_IN);
+}
+
+void quote_max(char *dst, size_t size, const char *s, size_t len, size_t max)
+{
 	size_t i, o = 0;
 
 	if (!size)
 		return;
-	for (i = 0; i < len && i < QUOTE_MAX_IN; i++) {
+	for (i = 0; i < len && i < max; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (o + 5 > size)

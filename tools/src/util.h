@@ -32,6 +32,9 @@ void err_set(struct tcpstat_err *e, int status, const char *fmt, ...)
  */
 void quote(char *dst, size_t size, const char *s, size_t len);
 
+/* quote() keeping up to max bytes of input: for file names, often longer. */
+void quote_max(char *dst, size_t size, const char *s, size_t len, size_t max);
+
 /* "/proc/PID/rest" or "/proc/rest" (pid 0) under root into buf; -1 if too long. */
 int proc_path(char *buf, size_t size, const char *root, int pid, const char *rest);
 
