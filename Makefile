@@ -69,11 +69,11 @@ check:
 	@mkdir -p build
 	selftests/vm/host-state snapshot build/host-state.before
 	selftests/vm/deps check $(filter all,$(KERNELS))
-	KERNELS="$(KERNELS)" selftests/run-checks
+	TCPSTAT_RUN_ID=$${TCPSTAT_RUN_ID:-$$(date +%s)-$$$$} KERNELS="$(KERNELS)" selftests/run-checks
 
 check-debug:
 	selftests/vm/deps check-debug
-	selftests/debug/check-debug
+	TCPSTAT_RUN_ID=$${TCPSTAT_RUN_ID:-$$(date +%s)-$$$$} selftests/debug/check-debug
 
 demo:
 	selftests/vm/deps demo
