@@ -699,21 +699,22 @@ static int maybe_dir(const struct dirent *d)
 	return d->d_type == DT_DIR || d->d_type == DT_UNKNOWN;
 }
 
-/* Grow *v (of *cap elements of size sz) to hold n + 1. */
-static int grow(void *v, size_t *cap, size_t n, size_t sz)
+/*
+ * base (of *cap elements of sz bytes) able to hold n + 1: base, or its
+ * reallocation; NULL if out of memory, base then unchanged.
+ */
+static void *grow(void *base, size_t *cap, size_t n, size_t sz)
 {
-	void *p;
 	size_t want;
+	void *p;
 
 	if (n < *cap)
-		return 0;
+		return base;
 	want = *cap ? 2 * *cap : 64;
-	p = reallocarray(*(void **)v, want, sz);
-	if (!p)
-		return -1;
-	*(void **)v = p;
-	*cap = want;
-	return 0;
+	p = reallocarray(base, want, sz);
+	if (p)
+		*cap = want;
+	return p;
 }
 
 struct pods_arg {
@@ -736,9 +737,11 @@ static int pods_entry(void *p, const struct dirent *d)
 	last = strrchr(s, '_');
 	if (!first || first == s || last - first < 2 || !last[1])
 		return 0;
-	if (grow(&c->pods, &a->cap, c->npods, sizeof(*c->pods)))
+	pd = grow(c->pods, &a->cap, c->npods, sizeof(*c->pods));
+	if (!pd)
 		return -1;
-	pd = &c->pods[c->npods];
+	c->pods = pd;
+	pd += c->npods;
 	if (!take_uid(pd->uid, last + 1, len - (size_t)(last + 1 - s), 0))
 		return 0;
 	COPY(pd->ns, s, (size_t)(first - s));
@@ -812,9 +815,11 @@ static int links_entry(void *p, const struct dirent *d)
 	if (!u1 || u1 == s || !u2 || u2 == u1 + 1 || u2 + 1 == dash ||
 	    memchr(u2 + 1, '_', (size_t)(dash - u2 - 1)))
 		return 0;
-	if (grow(&c->links, &a->cap, c->nlinks, sizeof(*c->links)))
+	l = grow(c->links, &a->cap, c->nlinks, sizeof(*c->links));
+	if (!l)
 		return -1;
-	l = &c->links[c->nlinks++];
+	c->links = l;
+	l += c->nlinks++;
 	COPY(l->id, dash + 1, ID_LEN);
 	l->cut = (unsigned char)(COPY(l->pod, s, (size_t)(u1 - s)) |
 				 COPY(l->ns, u1 + 1, (size_t)(u2 - u1 - 1)) |
@@ -1035,10 +1040,12 @@ static int storage_fn(void *p, const struct json_walk *w, const yaml_event_t *e)
 		if (a->id[0]) {
 			struct storage_name *s;
 
-			if (grow(&c->storage, &c->storage_cap, c->nstorage,
-				 sizeof(*c->storage)))
+			s = grow(c->storage, &c->storage_cap, c->nstorage,
+				 sizeof(*c->storage));
+			if (!s)
 				return 1;
-			s = &c->storage[c->nstorage];
+			c->storage = s;
+			s += c->nstorage;
 			strcpy(s->id, a->id);
 			strcpy(s->name, a->name);
 			s->order = c->nstorage++;
@@ -1284,11 +1291,14 @@ struct names_arg {
 static int names_entry(void *p, const struct dirent *d)
 {
 	struct names_arg *a = p;
+	void *v;
 
 	if (!maybe_dir(d))
 		return 0;
-	if (grow(&a->v, &a->cap, a->n, sizeof(*a->v)))
+	v = grow(a->v, &a->cap, a->n, sizeof(*a->v));
+	if (!v)
 		return -1;
+	a->v = v;
 	a->v[a->n].cut = (unsigned char)COPY(a->v[a->n].name, d->d_name,
 					     strlen(d->d_name));
 	a->n++;
