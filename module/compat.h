@@ -62,21 +62,68 @@
 #endif
 
 /*
- * A file with its own open: struct proc_ops from 5.6, file_operations (and
- * a module owner) before.
+ * A file with its own open and release, read through seq_file: struct
+ * proc_ops from 5.6, file_operations (and a module owner) before.  From
+ * 5.10 the read goes through seq_read_iter(), which also serves splice()
+ * and sendfile(); before 5.10 those fell back to .read by themselves.
  */
+#ifdef TCPSTAT_HAVE_PROC_READ_ITER
+#define TCPSTAT_PROC_READ	.proc_read_iter = seq_read_iter
+#elif defined(TCPSTAT_HAVE_PROC_OPS)
+#define TCPSTAT_PROC_READ	.proc_read = seq_read
+#endif
 #ifdef TCPSTAT_HAVE_PROC_OPS
 #define tcpstat_proc_ops	proc_ops
-#define TCPSTAT_PROC_OPS(open_, read_, lseek_, release_) {		\
-	.proc_open = (open_), .proc_read = (read_),			\
-	.proc_lseek = (lseek_), .proc_release = (release_),		\
+#define TCPSTAT_PROC_OPS(open_, release_) {				\
+	.proc_open = (open_), TCPSTAT_PROC_READ,			\
+	.proc_lseek = seq_lseek, .proc_release = (release_),		\
 }
 #else
 #define tcpstat_proc_ops	file_operations
-#define TCPSTAT_PROC_OPS(open_, read_, lseek_, release_) {		\
-	.owner = THIS_MODULE, .open = (open_), .read = (read_),	\
-	.llseek = (lseek_), .release = (release_),			\
+#define TCPSTAT_PROC_OPS(open_, release_) {				\
+	.owner = THIS_MODULE, .open = (open_), .read = seq_read,	\
+	.llseek = seq_lseek, .release = (release_),			\
 }
+#endif
+
+/*
+ * Entries of a namespace's /proc/net are looked up again after setns()
+ * for every entry from 5.18; before, only for those the kernel's per-net
+ * helpers make (proc_create_net_data(), proc_create_net_single()), whose
+ * fixed operations have no read_iter.  So the per-namespace files use our
+ * own operations (splice() works) from 5.18, the helpers (re-lookup
+ * works) before.  1 or 0.
+ */
+#ifdef TCPSTAT_HAVE_NET_RELOOKUP
+#define TCPSTAT_OWN_NET_OPS	1
+#else
+#define TCPSTAT_OWN_NET_OPS	0
+#endif
+
+/*
+ * A namespace reference held by an open file, kept in struct
+ * seq_net_private as seq_open_net() keeps it: tracked by the refcount
+ * tracker where the kernel has one (5.17).  The caller holds the
+ * reference; these record it and drop it.
+ */
+#if !IS_ENABLED(CONFIG_NET_NS)
+#define tcpstat_seq_net_hold(p, net_)	((void)(p), (void)(net_))
+#define tcpstat_seq_net_put(p)		((void)(p), put_net(&init_net))
+#elif defined(TCPSTAT_HAVE_NETNS_TRACKER)
+#define tcpstat_seq_net_hold(p, net_)	do {				\
+	struct seq_net_private *p__ = (p);				\
+									\
+	p__->net = (net_);						\
+	netns_tracker_alloc(p__->net, &p__->ns_tracker, GFP_KERNEL);	\
+} while (0)
+#define tcpstat_seq_net_put(p)		do {				\
+	struct seq_net_private *p__ = (p);				\
+									\
+	put_net_track(p__->net, &p__->ns_tracker);			\
+} while (0)
+#else
+#define tcpstat_seq_net_hold(p, net_)	((p)->net = (net_))
+#define tcpstat_seq_net_put(p)		put_net((p)->net)
 #endif
 
 /* The data of a proc entry: PDE_DATA() became pde_data() in 5.17. */
@@ -99,11 +146,15 @@
 #define tcpstat_net_cookie(net)	((void)(net), 0ULL)
 #endif
 
-/* A socket's drop count: an atomic_t until sk_drops_read() replaced it. */
+/*
+ * A socket's drop count: an atomic_t until sk_drops_read() replaced it.
+ * Both read it as an int; the kernel reports it as a u32 (sk_get_meminfo(),
+ * %u in /proc/net/udp), wrapping at 2^32: so do we.
+ */
 #ifdef TCPSTAT_HAVE_SK_DROPS_READ
-#define tcpstat_sk_drops(sk)	sk_drops_read(sk)
+#define tcpstat_sk_drops(sk)	((u32)sk_drops_read(sk))
 #else
-#define tcpstat_sk_drops(sk)	atomic_read(&(sk)->sk_drops)
+#define tcpstat_sk_drops(sk)	((u32)atomic_read(&(sk)->sk_drops))
 #endif
 
 #endif /* TCPSTAT_COMPAT_H */

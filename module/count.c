@@ -71,6 +71,12 @@ void tcpstat_count_families(struct net *net, struct tcpstat_family_counts *c)
 	tcpstat_walk(tcpstat_hashinfo(net), tcpstat_family_visit, &a);
 }
 
+void __cold tcpstat_unknown_state(unsigned int state)
+{
+	pr_warn_once("a socket in state %u, which this module does not know, is counted nowhere\n",
+		     state);
+}
+
 /* " ESTABLISHED SYN_SENT ... CLOSING" and the end of the header line. */
 void tcpstat_show_states_header(struct seq_file *m)
 {
@@ -90,9 +96,28 @@ void tcpstat_show_counts(struct seq_file *m, const struct tcpstat_counts *c)
 		seq_put_decimal_ull(m, " ", c->n[state]);
 }
 
-void tcpstat_show_family_rows(struct seq_file *m,
-			      const struct tcpstat_family_counts *c)
+/* /proc/net/tcpstat_families: one snapshot row holding both families. */
+static int tcpstat_families_fill(struct tcpstat_table *t, struct net *net)
 {
+	int err = tcpstat_table_alloc(t, 1, sizeof(struct tcpstat_family_counts));
+
+	if (err)
+		return err;
+	tcpstat_count_families(net, t->rows);
+	t->nrows = 1;
+	return 0;
+}
+
+static void tcpstat_families_header(struct seq_file *m)
+{
+	seq_puts(m, TCPSTAT_COL_FAMILY);
+	tcpstat_show_states_header(m);
+	seq_putc(m, '\n');
+}
+
+static void tcpstat_families_row(struct seq_file *m, const void *row)
+{
+	const struct tcpstat_family_counts *c = row;
 	unsigned int i;
 
 	for (i = 0; i < TCPSTAT_FAMILIES; i++) {
@@ -102,32 +127,9 @@ void tcpstat_show_family_rows(struct seq_file *m,
 	}
 }
 
-/* /proc/net/tcpstat_families: one snapshot row holding both families. */
-static int tcpstat_families_fill(struct tcpstat_table *t)
-{
-	int err = tcpstat_table_alloc(t, 1, sizeof(struct tcpstat_family_counts));
-
-	if (err)
-		return err;
-	tcpstat_count_families(t->net, t->rows);
-	return 0;
-}
-
-static void tcpstat_families_header(struct seq_file *m,
-				    const struct tcpstat_table *t)
-{
-	seq_puts(m, TCPSTAT_COL_FAMILY);
-	tcpstat_show_states_header(m);
-	seq_putc(m, '\n');
-}
-
-static void tcpstat_families_row(struct seq_file *m,
-				 const struct tcpstat_table *t, const void *row)
-{
-	tcpstat_show_family_rows(m, row);
-}
-
 const struct tcpstat_table_type tcpstat_families_table = {
+	.seq = TCPSTAT_TABLE_SEQ,
+	.row_size = sizeof(struct tcpstat_family_counts),
 	.fill = tcpstat_families_fill,
 	.show_header = tcpstat_families_header,
 	.show_row = tcpstat_families_row,

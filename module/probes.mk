@@ -42,8 +42,10 @@ tcpstat-try = $(or $(patsubst $(1)=%,%,$(filter $(1)=%,$(tcpstat-probe-results))
 tcpstat-try-log = $(shell $(tcpstat-probe-cc) $(tcpstat-probe-dir)/$(1).c 2>&1 | \
 	grep -m 3 'error' | tr '\n' ' ')
 
-tcpstat-probe-headers = $(sort $(shell sed -n 's/^\#include <\(.*\)>/\1/p' \
-	$(tcpstat-probe-dir)/*.c))
+# linux/version.h is generated (include/generated/uapi), never in the
+# source tree: it is the one header not checked here.
+tcpstat-probe-headers = $(filter-out linux/version.h,$(sort $(shell sed -n \
+	's/^\#include <\(.*\)>/\1/p' $(tcpstat-probe-dir)/*.c)))
 
 tcpstat-check-headers = $(foreach h,$(tcpstat-probe-headers),$(if \
 	$(wildcard $(srctree)/include/$(h)),,$(error tcpstat: \
@@ -94,7 +96,10 @@ tcpstat-probe-compute = $(strip \
 	$(if $(filter y,$(call tcpstat-try,sk_drops_read)),-DTCPSTAT_HAVE_SK_DROPS_READ,\
 		$(if $(filter y,$(call tcpstat-try,sk_drops_atomic)),,\
 		$(error tcpstat: neither sk_drops_read() nor an atomic_t sk_drops \
-		against $(srctree): $(call tcpstat-try-log,sk_drops_atomic)))))
+		against $(srctree): $(call tcpstat-try-log,sk_drops_atomic)))) \
+	$(if $(filter y,$(call tcpstat-try,proc_read_iter)),-DTCPSTAT_HAVE_PROC_READ_ITER) \
+	$(if $(filter y,$(call tcpstat-try,netns_tracker)),-DTCPSTAT_HAVE_NETNS_TRACKER) \
+	$(if $(filter y,$(call tcpstat-try,net_relookup)),-DTCPSTAT_HAVE_NET_RELOOKUP))
 
 # Computed at the first expansion, then remembered.
 tcpstat-probe-flags = $(or $(tcpstat-probe-memo),$(eval \

@@ -1,33 +1,65 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Table files: a header line, then one line per row of a snapshot.
+ * Table files: a header line, then one line per row of a snapshot, all of
+ * it one seq_file record.
  *
- * A single_open() file re-runs its show() from the start every time the
- * output outgrows the seq_file buffer: for a table of many rows that is
- * several full walks per read.  Here a read from offset 0 computes the
- * snapshot once, into memory owned by the open file and charged to the
- * reader; every read at a later offset, of whatever size, is served from
- * it, one row per seq_file record.  The next read from offset 0 (lseek or
- * pread) takes a new snapshot; close frees it.
+ * A read from offset 0 (a first read, lseek() or pread() there) starts a
+ * pass: start() has the type's fill() compute a snapshot of rows, show()
+ * renders the whole table into the seq_file buffer, and stop() frees the
+ * rows.  seq_file then serves every later read of the pass, of any size and
+ * at any offset reached by reading on, from that buffer, under its own
+ * lock: a reader sees one snapshot from offset 0 to the end, and a read as
+ * large as the table gets all of it at once.  A read that lands elsewhere
+ * (pread() or lseek() to an offset the pass is not at) makes seq_file
+ * render the table again from offset 0 to get there: a new snapshot.
+ *
+ * The buffer starts at a page and seq_file doubles it and calls start()
+ * again each time the record does not fit: the rows are kept for that
+ * retry where our release frees them should it never come, so a table is
+ * walked once per pass whatever its size; under the kernel's per-net
+ * helpers (whose release knows nothing of them) they are not, and a large
+ * table is computed again per doubling there.
+ *
+ * Nothing is ever half shown: a failed fill fails the read.  A fill
+ * that finds more rows than it made room for is run again with room for
+ * them, for as long as it takes, unless the reader is being killed; never
+ * -EAGAIN, which seq_file takes for "buffer grown, try again" and would
+ * loop on.
  */
+#include <linux/err.h>
 #include <linux/mm.h>
 #include <linux/proc_fs.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
-#include <net/net_namespace.h>
 
 #include "tcpstat.h"
 
-int tcpstat_table_alloc(struct tcpstat_table *t, size_t n, size_t size)
-{
-	void *rows = n ? kvcalloc(n, size, GFP_KERNEL_ACCOUNT) : NULL;
+/* The whole table is record 0: start() returns this for it. */
+#define TCPSTAT_TABLE_RECORD	SEQ_START_TOKEN
 
-	if (n && !rows)
+static const struct tcpstat_table_type *tcpstat_table_type(struct seq_file *m)
+{
+	return container_of(m->op, struct tcpstat_table_type, seq);
+}
+
+int tcpstat_table_alloc(struct tcpstat_table *t, size_t n, size_t row_size)
+{
+	void *rows = kvcalloc(n ? n : 1, row_size, GFP_KERNEL_ACCOUNT);
+
+	if (!rows)
 		return -ENOMEM;
 	kvfree(t->rows);
 	t->rows = rows;
-	t->nrows = n;
-	t->row_size = size;
+	t->nrows = 0;
 	return 0;
+}
+
+size_t tcpstat_table_want(const struct tcpstat_table *t, size_t floor)
+{
+	/* A quarter more: listeners or namespaces may come meanwhile. */
+	size_t want = max(t->need, t->last) * 5 / 4;
+
+	return max(want, floor);
 }
 
 static void tcpstat_table_drop(struct tcpstat_table *t)
@@ -35,129 +67,138 @@ static void tcpstat_table_drop(struct tcpstat_table *t)
 	kvfree(t->rows);
 	t->rows = NULL;
 	t->nrows = 0;
+	t->kept_for = 0;
 }
 
-/* Position 0 is the header; position i > 0 is row i - 1. */
-static void *tcpstat_table_at(struct tcpstat_table *t, loff_t pos)
+static int tcpstat_table_fill(struct seq_file *m, struct tcpstat_table *t)
 {
-	if (pos == 0)
-		return SEQ_START_TOKEN;
-	if (pos > t->nrows)
-		return NULL;
-	return t->rows + (pos - 1) * t->row_size;
-}
-
-static void *tcpstat_table_start(struct seq_file *m, loff_t *pos)
-{
-	struct tcpstat_table *t = m->private;
+	const struct tcpstat_table_type *type = tcpstat_table_type(m);
 	int err;
 
-	if (*pos == 0 && READ_ONCE(t->refill)) {
-		WRITE_ONCE(t->refill, false);
-		tcpstat_table_drop(t);
-		err = t->type->fill(t);
-		if (err) {
-			/* Nothing half-filled is ever shown. */
-			tcpstat_table_drop(t);
-			WRITE_ONCE(t->refill, true);
-			return ERR_PTR(err);
+	t->need = 0;
+	for (;;) {
+		err = type->fill(t, seq_file_net(m));
+		if (err != -ENOSPC)
+			break;
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
+			break;
 		}
+		cond_resched();
 	}
-	return tcpstat_table_at(t, *pos);
-}
-
-static void *tcpstat_table_next(struct seq_file *m, void *v, loff_t *pos)
-{
-	++*pos;
-	return tcpstat_table_at(m->private, *pos);
-}
-
-static void tcpstat_table_stop(struct seq_file *m, void *v)
-{
-}
-
-static int tcpstat_table_show(struct seq_file *m, void *v)
-{
-	struct tcpstat_table *t = m->private;
-
-	if (v == SEQ_START_TOKEN)
-		t->type->show_header(m, t);
-	else
-		t->type->show_row(m, t, v);
-	return 0;
-}
-
-static const struct seq_operations tcpstat_table_seq_ops = {
-	.start = tcpstat_table_start,
-	.next = tcpstat_table_next,
-	.stop = tcpstat_table_stop,
-	.show = tcpstat_table_show,
-};
-
-int tcpstat_table_open(struct file *file, const struct tcpstat_table_type *type,
-		       struct net *net)
-{
-	struct tcpstat_table *t;
-	int err;
-
-	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
-	if (!t)
-		return -ENOMEM;
-	t->type = type;
-	t->net = net;
-	/* A first read at an offset other than 0 needs a snapshot too. */
-	t->refill = true;
-	err = seq_open(file, &tcpstat_table_seq_ops);
 	if (err)
-		goto out_free;
-	((struct seq_file *)file->private_data)->private = t;
-	return 0;
-
-out_free:
-	kfree(t);
+		tcpstat_table_drop(t);
+	else
+		t->last = t->nrows;
 	return err;
 }
 
-int tcpstat_table_open_net(struct inode *inode, struct file *file,
-			   const struct tcpstat_table_type *type)
+void *tcpstat_table_start(struct seq_file *m, loff_t *pos)
 {
-	/*
-	 * The entry lives in the namespace's /proc/net and is removed by its
-	 * pernet exit, which waits for this open: the pointer is valid, but
-	 * the namespace may already be dying (no reference left).
-	 */
-	struct net *net = maybe_get_net(tcpstat_pde_data(inode));
+	struct tcpstat_table *t = m->private;
 	int err;
+
+	if (*pos)
+		return NULL;
+	/* The same pass, with a buffer twice as large: the same rows. */
+	if (t->rows && t->kept_for && m->size == 2 * t->kept_for) {
+		t->kept_for = 0;
+		return TCPSTAT_TABLE_RECORD;
+	}
+	tcpstat_table_drop(t);
+	err = tcpstat_table_fill(m, t);
+	return err ? ERR_PTR(err) : TCPSTAT_TABLE_RECORD;
+}
+
+void *tcpstat_table_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return NULL;
+}
+
+/*
+ * At the end of a pass (v NULL) or a failed one (an error) the rows go.
+ * Stopped on the record itself, seq_file is about to retry it in a larger
+ * buffer: keep them for that if our release would free them.
+ */
+void tcpstat_table_stop(struct seq_file *m, void *v)
+{
+	struct tcpstat_table *t = m->private;
+
+	if (v == TCPSTAT_TABLE_RECORD && t->keep)
+		t->kept_for = m->size;
+	else
+		tcpstat_table_drop(t);
+}
+
+int tcpstat_table_show(struct seq_file *m, void *v)
+{
+	const struct tcpstat_table_type *type = tcpstat_table_type(m);
+	struct tcpstat_table *t = m->private;
+	size_t i;
+
+	type->show_header(m);
+	/* Once the buffer is full, the rest would be thrown away. */
+	for (i = 0; i < t->nrows && !seq_has_overflowed(m); i++)
+		type->show_row(m, t->rows + i * type->row_size);
+	return 0;
+}
+
+/* The all-namespace tables: the caller checked who may open them. */
+int tcpstat_table_open(struct inode *inode, struct file *file)
+{
+	const struct tcpstat_table_type *type = tcpstat_pde_data(inode);
+	struct tcpstat_table *t;
+
+	t = __seq_open_private(file, &type->seq, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->keep = true;
+	return 0;
+}
+
+int tcpstat_table_release(struct inode *inode, struct file *file)
+{
+	struct tcpstat_table *t = ((struct seq_file *)file->private_data)->private;
+
+	tcpstat_table_drop(t);
+	return seq_release_private(inode, file);
+}
+
+/*
+ * A namespace's table, as seq_open_net() opens it: the namespace of the
+ * entry's directory, referenced (and tracked) from open to release, so
+ * that the file stays bound to it whatever the reader does meanwhile.
+ * The entry goes with the namespace's pernet exit, which waits for this
+ * open: the pointer is valid, the namespace may be dying (no reference
+ * left).
+ */
+int tcpstat_table_open_net(struct inode *inode, struct file *file)
+{
+	const struct tcpstat_table_type *type = tcpstat_pde_data(inode);
+	struct net *net = maybe_get_net(proc_get_parent_data(inode));
+	struct tcpstat_table *t;
 
 	if (!net)
 		return -ENXIO;
-	err = tcpstat_table_open(file, type, net);
-	if (err)
+	t = __seq_open_private(file, &type->seq, sizeof(*t));
+	if (!t) {
 		put_net(net);
-	return err;
+		return -ENOMEM;
+	}
+	tcpstat_seq_net_hold(&t->p, net);
+	t->keep = true;
+	return 0;
 }
 
 /*
  * Called at close, and by remove_proc_entry() for files still open when
  * the module goes away.
  */
-int tcpstat_table_release(struct inode *inode, struct file *file)
+int tcpstat_table_release_net(struct inode *inode, struct file *file)
 {
 	struct tcpstat_table *t = ((struct seq_file *)file->private_data)->private;
 
-	tcpstat_table_drop(t);
-	if (t->net)
-		put_net(t->net);
-	kfree(t);
-	return seq_release(inode, file);
-}
-
-ssize_t tcpstat_table_read(struct file *file, char __user *buf, size_t size,
-			   loff_t *ppos)
-{
-	struct tcpstat_table *t = ((struct seq_file *)file->private_data)->private;
-
-	if (*ppos == 0)
-		WRITE_ONCE(t->refill, true);
-	return seq_read(file, buf, size, ppos);
+	tcpstat_seq_net_put(&t->p);
+	return tcpstat_table_release(inode, file);
 }

@@ -6,6 +6,9 @@
 #include <linux/fs.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
+/* Before seq_file_net.h, which uses netns_tracker without including it. */
+#include <net/net_namespace.h>
+#include <linux/seq_file_net.h>
 
 #include "tcpstat_uapi.h"
 
@@ -24,52 +27,74 @@ struct tcpstat_family_counts {
 /* count.c: one namespace's sockets by state, and by family and state. */
 void tcpstat_count(struct net *net, struct tcpstat_counts *c);
 void tcpstat_count_families(struct net *net, struct tcpstat_family_counts *c);
+/* A state no file knows (a newer kernel's): said once, counted nowhere. */
+void tcpstat_unknown_state(unsigned int state);
 /* The state columns of a table's header, and of a row. */
 void tcpstat_show_states_header(struct seq_file *m);
 void tcpstat_show_counts(struct seq_file *m, const struct tcpstat_counts *c);
-/* The two rows of the families table. */
-void tcpstat_show_family_rows(struct seq_file *m,
-			      const struct tcpstat_family_counts *c);
 
 /*
- * A table file (table.c): a header line, then rows, computed once per read
- * from offset 0 by the type's fill() into a snapshot owned by the open
- * file, charged to the reader and freed on the next fill or at close.
+ * A table file (table.c): a header line, then rows, rendered as one
+ * seq_file record.  A read from offset 0 has the type's fill() compute a
+ * snapshot of rows; the whole text is rendered into the seq_file buffer,
+ * from which every later read of that pass is served, and the rows are
+ * freed.  So memory between reads is the text alone, charged to the
+ * reader, and no state outlives the file's own seq_file: the same
+ * operations serve a file opened by seq_open_net() (the kernel's per-net
+ * helper) or by our own open.
  */
 struct tcpstat_table;
 
 struct tcpstat_table_type {
-	/* Fill t's snapshot (tcpstat_table_alloc()); 0 or -errno. */
-	int (*fill)(struct tcpstat_table *t);
-	void (*show_header)(struct seq_file *m, const struct tcpstat_table *t);
-	void (*show_row)(struct seq_file *m, const struct tcpstat_table *t,
-			 const void *row);
+	/* The seq_file operations, TCPSTAT_TABLE_SEQ: start finds the type. */
+	const struct seq_operations seq;
+	size_t row_size;
+	/*
+	 * Fill t's snapshot for namespace net (NULL for the all-namespace
+	 * tables), allocating it with tcpstat_table_alloc(): 0, -errno, or
+	 * -ENOSPC with t->need set, to be called again with room for that.
+	 */
+	int (*fill)(struct tcpstat_table *t, struct net *net);
+	void (*show_header)(struct seq_file *m);
+	void (*show_row)(struct seq_file *m, const void *row);
 };
 
 struct tcpstat_table {
-	const struct tcpstat_table_type *type;
-	struct net *net;	/* per-namespace tables: held while open */
-	void *rows;		/* the snapshot: nrows rows of row_size bytes */
+	/* First: seq_file_net(), and the layout seq_open_net() allocates. */
+	struct seq_net_private p;
+	void *rows;		/* the snapshot: nrows rows of the type's size */
 	size_t nrows;
-	size_t row_size;
-	bool refill;		/* the next read from offset 0 takes a new one */
+	size_t need;		/* rows a refused fill asked for */
+	size_t last;		/* rows of this file's previous snapshot */
+	size_t kept_for;	/* m->size when rows were kept for a retry */
+	bool keep;		/* rows may be kept across a buffer retry */
 };
 
-/* A zeroed snapshot of n rows of size bytes, replacing t's; 0 or -ENOMEM. */
-int tcpstat_table_alloc(struct tcpstat_table *t, size_t n, size_t size);
-/* Open a table of that type, of namespace net (referenced) or of none. */
-int tcpstat_table_open(struct file *file, const struct tcpstat_table_type *type,
-		       struct net *net);
+void *tcpstat_table_start(struct seq_file *m, loff_t *pos);
+void *tcpstat_table_next(struct seq_file *m, void *v, loff_t *pos);
+void tcpstat_table_stop(struct seq_file *m, void *v);
+int tcpstat_table_show(struct seq_file *m, void *v);
+
+#define TCPSTAT_TABLE_SEQ {						\
+	.start = tcpstat_table_start, .next = tcpstat_table_next,	\
+	.stop = tcpstat_table_stop, .show = tcpstat_table_show,		\
+}
+
+/* Zeroed room for n rows, replacing t's snapshot; 0 or -ENOMEM. */
+int tcpstat_table_alloc(struct tcpstat_table *t, size_t n, size_t row_size);
+/* Rows a fill should make room for: what was asked, or seen last. */
+size_t tcpstat_table_want(const struct tcpstat_table *t, size_t floor);
+
+/* Our own opens: a table of every namespace, or of the entry's. */
+int tcpstat_table_open(struct inode *inode, struct file *file);
+int tcpstat_table_open_net(struct inode *inode, struct file *file);
 int tcpstat_table_release(struct inode *inode, struct file *file);
-ssize_t tcpstat_table_read(struct file *file, char __user *buf, size_t size,
-			   loff_t *ppos);
-/* Open of a per-namespace table: the namespace is the proc entry's data. */
-int tcpstat_table_open_net(struct inode *inode, struct file *file,
-			   const struct tcpstat_table_type *type);
+int tcpstat_table_release_net(struct inode *inode, struct file *file);
 
 /* The views. */
 extern const struct tcpstat_table_type tcpstat_families_table;
 extern const struct tcpstat_table_type tcpstat_ports_table;
 extern const struct tcpstat_table_type tcpstat_netns_table;
+extern const struct tcpstat_table_type tcpstat_netns_ports_table;
 
 #endif /* TCPSTAT_H */

@@ -23,7 +23,12 @@
  * ignores names it does not know, and treats a column it knows but does
  * not find as absent (those named required below are always present).
  * A table is computed once per read: from offset 0 to the end, a reader
- * sees one consistent snapshot, however small its reads.
+ * sees one consistent snapshot, however small its reads, and a read (or
+ * pread at 0) of a buffer at least as large as the table returns all of it.
+ *
+ * Who may open the files that show every namespace (those in /proc itself
+ * but the seed file): a process in the initial network namespace holding
+ * CAP_NET_ADMIN in the initial user namespace, checked at open.
  */
 #ifndef TCPSTAT_UAPI_H
 #define TCPSTAT_UAPI_H
@@ -80,6 +85,7 @@ static inline const char *tcpstat_state_name(unsigned int state)
 #define TCPSTAT_FILE_FAMILIES	"tcpstat_families"	/* /proc/net */
 #define TCPSTAT_FILE_PORTS	"tcpstat_ports"		/* /proc/net */
 #define TCPSTAT_FILE_NETNS	"tcpstat_netns"		/* /proc */
+#define TCPSTAT_FILE_NETNS_PORTS "tcpstat_netns_ports"	/* /proc */
 
 #define TCPSTAT_TABLE_SEP	' '
 
@@ -124,7 +130,17 @@ static inline const char *tcpstat_family_name(unsigned int index)
 /*
  * /proc/net/tcpstat_ports: port, listeners, accept_queue, accept_max,
  * syn_queue, the states (all required), then fastopen_queue and drops.
- * One row per listening port, in increasing port order.
+ * One row per listening port, in increasing port order.  drops is a u32
+ * counter: the sum, modulo 2^32, of the listeners' own drop counters,
+ * which the kernel keeps as u32 and lets wrap.
+ */
+#define TCPSTAT_DROPS_WRAP	4294967296ULL	/* 2^32 */
+
+/*
+ * /proc/tcpstat_netns_ports: netns, then every column of tcpstat_ports in
+ * its order (all required but fastopen_queue and drops), meaning the same
+ * for that namespace.  One row per (namespace, listening port), in
+ * increasing netns, then port order.
  */
 
 #endif /* TCPSTAT_UAPI_H */

@@ -22,7 +22,7 @@
 #include <net/sock.h>
 #include <net/tcp_states.h>
 
-#include "tcpstat_uapi.h"
+#include "tcpstat.h"
 
 /* Buckets walked between two cond_resched() calls. */
 #define TCPSTAT_RESCHED_BUCKETS	256
@@ -46,13 +46,17 @@ static __always_inline unsigned int tcpstat_state(const struct sock *sk)
 
 /*
  * Whether a state is one the files report.  Any other value is a kernel
- * this module does not understand: warn once, and count it nowhere rather
- * than in a slot no file prints.
+ * this module does not understand: said once in the log, and counted
+ * nowhere rather than in a slot no file prints.  Never a WARN: any user
+ * reaches this by reading a file, and with panic_on_warn a WARN would take
+ * the host down.
  */
 static __always_inline bool tcpstat_state_valid(unsigned int state)
 {
-	return !WARN_ON_ONCE(state < TCPSTAT_STATE_FIRST ||
-			     state > TCPSTAT_STATE_LAST);
+	if (likely(state >= TCPSTAT_STATE_FIRST && state <= TCPSTAT_STATE_LAST))
+		return true;
+	tcpstat_unknown_state(state);
+	return false;
 }
 
 /* Let others run between chunks of buckets: tables reach 512k buckets. */
