@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/tcpstat_netns against ss, namespace by namespace: the initial
- * namespace, the test's own and CHILDREN child namespaces (half with a
- * private established hash where the kernel has them), each holding every
- * reachable state over IPv4, IPv6 and IPv4-mapped IPv6.  Every (netns,
- * family) row equals `nsenter -t PID -n ss -tan -f inet|inet6`, state by
- * state; the namespace's own /proc/PID/net/tcpstat_families shows the same
- * rows, and they add up to its /proc/PID/net/tcpstat.  Timers move sockets
- * meanwhile (TIME_WAIT, orphans), so each comparison is made around an ss
- * run that two reads of the table agree across, retried a bounded number
- * of times; the equality itself is never loosened.
+ * /proc/tcpstat_netns and /proc/tcpstat_netns_ports against ss, namespace
+ * by namespace: the initial namespace, the test's own and CHILDREN child
+ * namespaces (half with a private established hash where the kernel has
+ * them), each holding every reachable state over IPv4, IPv6 and
+ * IPv4-mapped IPv6, on listening ports of its own.  Every (netns, family)
+ * row equals `nsenter -t PID -n ss -tan -f inet|inet6`, state by state;
+ * the namespace's own /proc/PID/net/tcpstat_families shows the same rows,
+ * and they add up to its /proc/PID/net/tcpstat.  Every (netns, port) row
+ * equals, column for column, the namespace's own
+ * /proc/PID/net/tcpstat_ports, and by state and queue what
+ * `nsenter -t PID -n ss -tan` shows of that local port.  Timers move
+ * sockets meanwhile (TIME_WAIT, orphans, retransmitted SYNs), so each
+ * comparison is made around an ss run that two reads of the table agree
+ * across, retried a bounded number of times; the equality itself is never
+ * loosened.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -170,6 +175,96 @@ static void check_namespace(struct __test_metadata *_metadata, pid_t pid)
 	}
 }
 
+/* Whether rows a (of t) and b (of u) agree on every column of u. */
+static bool rows_equal(const struct table *t, int a, const struct table *u,
+		       int b)
+{
+	int c;
+
+	for (c = 0; c < u->ncols; c++)
+		if (strcmp(table_cell(t, a, u->cols[c]),
+			   u->cells[b * u->ncols + c]))
+			return false;
+	return true;
+}
+
+/* The rows of namespace ns in the all-namespace ports table, in order. */
+static int ns_rows(const struct table *t, unsigned long ns, int *rows, int max)
+{
+	int r, n = 0;
+
+	for (r = 0; r < t->nrows && n < max; r++)
+		if ((unsigned long)table_num(t, r, TCPSTAT_COL_NETNS) == ns)
+			rows[n++] = r;
+	return n;
+}
+
+#define MAX_NS_PORTS	256
+
+/*
+ * A namespace's rows of /proc/tcpstat_netns_ports equal its own
+ * /proc/PID/net/tcpstat_ports read between two reads of the table that
+ * agree on every column, and equal what ss shows of each port.
+ */
+static void check_namespace_ports(struct __test_metadata *_metadata, pid_t pid)
+{
+	static struct ss_port ss[MAX_NS_PORTS];
+	int ra[MAX_NS_PORTS], rb[MAX_NS_PORTS], na, nb, nss, tries, i;
+	unsigned long ns = netns_of(pid);
+	struct table a, b, own;
+	char cmd[96], path[96];
+	bool settled = false;
+
+	snprintf(path, sizeof(path), "/proc/%d/net/%s", pid, TCPSTAT_FILE_PORTS);
+	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n ss -tanH", pid);
+	for (tries = 0; tries < TRIES && !settled; tries++) {
+		ASSERT_EQ(0, table_read(PROC_NETNS_PORTS, &a));
+		ASSERT_EQ(0, table_read(path, &own));
+		nss = ss_ports_cmd(cmd, ss, MAX_NS_PORTS);
+		ASSERT_LE(0, nss);
+		ASSERT_EQ(0, table_read(PROC_NETNS_PORTS, &b));
+		na = ns_rows(&a, ns, ra, MAX_NS_PORTS);
+		nb = ns_rows(&b, ns, rb, MAX_NS_PORTS);
+		settled = na == nb;
+		for (i = 0; settled && i < na; i++)
+			settled = rows_equal(&a, ra[i], &b, rb[i]) &&
+				  rows_equal(&b, rb[i], &a, ra[i]);
+		table_free(&b);
+		if (!settled) {
+			table_free(&a);
+			table_free(&own);
+			usleep(100000);
+		}
+	}
+	ASSERT_TRUE(settled) TH_LOG("netns %lu: the ports table never settled", ns);
+	ASSERT_LT(0, na) TH_LOG("netns %lu (pid %d) has no port row", ns, pid);
+	ASSERT_EQ(own.nrows, na) TH_LOG("netns %lu: its own table has %d rows",
+					ns, own.nrows);
+	ASSERT_EQ(nss, na) TH_LOG("netns %lu: ss shows %d listening ports", ns, nss);
+	for (i = 0; i < na; i++) {
+		struct counts c;
+
+		/* Every column of the namespace's own table, the same. */
+		EXPECT_TRUE(rows_equal(&a, ra[i], &own, i))
+			TH_LOG("netns %lu port %lld: differs from %s", ns,
+			       table_num(&a, ra[i], TCPSTAT_COL_PORT), path);
+		ASSERT_EQ(ss[i].port, table_num(&a, ra[i], TCPSTAT_COL_PORT));
+		table_counts(&a, ra[i], &c);
+		EXPECT_TRUE(counts_equal(&c, &ss[i].c)) {
+			TH_LOG("netns %lu port %d: table %s", ns, ss[i].port,
+			       counts_str(&c));
+			TH_LOG("netns %lu port %d: ss    %s", ns, ss[i].port,
+			       counts_str(&ss[i].c));
+		}
+		EXPECT_EQ(ss[i].listeners,
+			  table_num(&a, ra[i], TCPSTAT_COL_LISTENERS));
+		EXPECT_EQ(ss[i].recvq, table_num(&a, ra[i], TCPSTAT_COL_ACCEPT_QUEUE));
+		EXPECT_EQ(ss[i].sendq, table_num(&a, ra[i], TCPSTAT_COL_ACCEPT_MAX));
+	}
+	table_free(&a);
+	table_free(&own);
+}
+
 FIXTURE(allns) {
 	struct child ch[CHILDREN + 1];	/* the last one holds no socket */
 	int n;
@@ -230,6 +325,19 @@ TEST_F_TIMEOUT(allns, every_namespace_equals_ss, 1800)
 		if (self->ch[i].private)
 			ASSERT_EQ(128, self->ch[i].ehash);
 		check_namespace(_metadata, self->ch[i].pid);
+	}
+}
+
+/* The ports of every namespace, from the one table of them all. */
+TEST_F_TIMEOUT(allns, every_namespace_ports_equal_ss, 1800)
+{
+	int i;
+
+	check_namespace_ports(_metadata, getpid());
+	for (i = 0; i < self->n; i++) {
+		if (i == CHILDREN)
+			continue;	/* no socket, no listening port */
+		check_namespace_ports(_metadata, self->ch[i].pid);
 	}
 }
 

@@ -34,7 +34,6 @@ static int ss_state(const char *name)
 	return -1;
 }
 
-
 /*
  * The module prints exactly TCPSTAT_SEED_FMT for each state in kernel order;
  * accept nothing else, so a format regression fails the tests too: each
@@ -134,15 +133,21 @@ int counts_ss(struct counts *c)
 
 int ss_ports(struct ss_port *p, int max)
 {
+	return ss_ports_cmd("ss -tanH", p, max);
+}
+
+int ss_ports_cmd(const char *command, struct ss_port *p, int max)
+{
 	struct ss_port *all = calloc(65536, sizeof(*all));
-	char line[512], name[32], local[128], *colon;
+	char line[512], name[32], local[128], cmd[600], *colon;
 	int n = 0, port, state, ok = 1;
 	long rq, sq;
 	FILE *f;
 
 	if (!all)
 		return -1;
-	f = popen("ss -tanH 2>&1", "r");
+	snprintf(cmd, sizeof(cmd), "%s 2>&1", command);
+	f = popen(cmd, "r");
 	if (!f) {
 		free(all);
 		return -1;
@@ -200,7 +205,31 @@ int ss_listening_ports(int *ports, int max)
 
 bool counts_equal(const struct counts *a, const struct counts *b)
 {
-	return !memcmp(a, b, sizeof(*a));
+	return !memcmp(a->n, b->n, sizeof(a->n));
+}
+
+bool counts_match(const struct counts *want, const struct counts *seen,
+		  long tw_alive)
+{
+	unsigned long made = want->tw_time_wait + want->tw_fin_wait2, gone;
+	unsigned int st;
+
+	if (!made)
+		return counts_equal(want, seen);
+	if (tw_alive < 0 || (unsigned long)tw_alive > made)
+		return false;
+	gone = made - tw_alive;
+	for (st = TCPSTAT_STATE_FIRST; st <= TCPSTAT_STATE_LAST; st++)
+		if (st != TCPSTAT_TIME_WAIT && st != TCPSTAT_FIN_WAIT2 &&
+		    seen->n[st] != want->n[st])
+			return false;
+	/* Which ones went, the kernel does not say: only how many. */
+	return seen->n[TCPSTAT_TIME_WAIT] + seen->n[TCPSTAT_FIN_WAIT2] +
+	       gone == want->n[TCPSTAT_TIME_WAIT] + want->n[TCPSTAT_FIN_WAIT2] &&
+	       seen->n[TCPSTAT_TIME_WAIT] <= want->n[TCPSTAT_TIME_WAIT] &&
+	       seen->n[TCPSTAT_TIME_WAIT] + want->tw_time_wait >= want->n[TCPSTAT_TIME_WAIT] &&
+	       seen->n[TCPSTAT_FIN_WAIT2] <= want->n[TCPSTAT_FIN_WAIT2] &&
+	       seen->n[TCPSTAT_FIN_WAIT2] + want->tw_fin_wait2 >= want->n[TCPSTAT_FIN_WAIT2];
 }
 
 void counts_add(struct counts *dst, const struct counts *src)
@@ -209,6 +238,8 @@ void counts_add(struct counts *dst, const struct counts *src)
 
 	for (i = 0; i < TCPSTAT_NR_STATES; i++)
 		dst->n[i] += src->n[i];
+	dst->tw_time_wait += src->tw_time_wait;
+	dst->tw_fin_wait2 += src->tw_fin_wait2;
 }
 
 const char *counts_str(const struct counts *c)
@@ -228,10 +259,12 @@ const char *counts_str(const struct counts *c)
 int counts_wait(const char *path, const struct counts *want,
 		struct counts *seen)
 {
-	long deadline = now_ms() + WATCHDOG_MS;
+	long deadline = now_ms() + WATCHDOG_MS, tw;
 
 	for (;;) {
-		if (!counts_read(path, seen) && counts_equal(seen, want))
+		tw = sockstat_tw_of(path);
+		if (!counts_read(path, seen) && tw == sockstat_tw_of(path) &&
+		    counts_match(want, seen, tw))
 			return 0;
 		if (now_ms() > deadline)
 			return -1;
@@ -239,13 +272,13 @@ int counts_wait(const char *path, const struct counts *want,
 	}
 }
 
-long sockstat_tw(void)
+static long sockstat_tw_at(const char *path)
 {
 	char line[256];
 	long tw = -1;
 	FILE *f;
 
-	f = fopen("/proc/net/sockstat", "re");
+	f = fopen(path, "re");
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
@@ -256,6 +289,26 @@ long sockstat_tw(void)
 	}
 	fclose(f);
 	return tw;
+}
+
+long sockstat_tw(void)
+{
+	return sockstat_tw_at("/proc/net/sockstat");
+}
+
+/* ".../net/tcpstat" counts the namespace whose ".../net/sockstat" this is. */
+long sockstat_tw_of(const char *seed_path)
+{
+	const char *tail = "/net/" TCPSTAT_FILE_SEED;
+	size_t len = strlen(seed_path), tl = strlen(tail);
+	char path[256];
+
+	if (len < tl || strcmp(seed_path + len - tl, tail) ||
+	    len - tl + strlen("/net/sockstat") >= sizeof(path))
+		return sockstat_tw();	/* /proc/tcpstat: the caller's own */
+	snprintf(path, sizeof(path), "%.*s/net/sockstat", (int)(len - tl),
+		 seed_path);
+	return sockstat_tw_at(path);
 }
 
 long sockstat_tw_wait(long want)

@@ -34,6 +34,7 @@ void sleep_ms(int ms)
 
 	nanosleep(&ts, NULL);
 }
+
 /* The namespace the test started in, kept by the first netns_fresh(). */
 static int initial_netns = -1;
 
@@ -64,6 +65,13 @@ int proc_open(const char *path, int flags)
 	close(here);
 	errno = err;
 	return fd;
+}
+
+int initial_netns_enter(void)
+{
+	if (initial_netns < 0)
+		return 0;
+	return setns(initial_netns, CLONE_NEWNET) ? -errno : 0;
 }
 
 int netns_fresh(void)

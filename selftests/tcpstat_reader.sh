@@ -127,19 +127,37 @@ t_ports() {
 }
 
 t_all_netns() {
-	local ino
+	local ino hino try f got settled=1
 	ip netns add tsblue || return 1
 	ino=$(stat -L -c %i /run/netns/tsblue)
-	"$TCPSTAT" --all-netns --source module >"$tmp/ns.module" || return 1
-	"$TCPSTAT" --all-netns --source netlink >"$tmp/ns.netlink" || return 1
-	"$TCPSTAT" --all-netns --source module >"$tmp/ns.module2" || return 1
-	cmp -s "$tmp/ns.module" "$tmp/ns.module2" ||
-		{ echo "the population moved during the test"; return 1; }
-	# Every namespace netlink could enter, as the module counts it.
-	jq -e --slurpfile n "$tmp/ns.netlink" '
+	hino=$(stat -L -c %i /proc/"$holder"/ns/net)
+	# One settled reading: module, netlink and ss between two module
+	# reads that agree (a timer may move a socket meanwhile).
+	for try in 1 2 3 4 5 6 7 8 9 10; do
+		"$TCPSTAT" --all-netns --source module >"$tmp/ns.module" || return 1
+		"$TCPSTAT" --all-netns --source netlink >"$tmp/ns.netlink" || return 1
+		ss_vector inet >"$tmp/ss.inet"
+		ss_vector inet6 >"$tmp/ss.inet6"
+		"$TCPSTAT" --all-netns --source module >"$tmp/ns.module2" || return 1
+		cmp -s "$tmp/ns.module" "$tmp/ns.module2" && { settled=0; break; }
+	done
+	[ $settled -eq 0 ] || { echo "the population never held still across a reading"; return 1; }
+	# netlink finds at least the initial namespace, the holder's and
+	# tsblue, and every namespace it finds, the module counts the same.
+	jq -e --slurpfile n "$tmp/ns.netlink" --argjson h "$hino" --argjson b "$ino" '
 		def rows: map({key: (.netns | tostring), value: {inet, inet6}}) | from_entries;
-		rows as $m | ($n[0] | rows) | to_entries | all(.value == $m[.key])' \
+		rows as $m | ($n[0] | rows) as $nl |
+		($nl | length) >= 3 and ($nl | has($h | tostring)) and
+		($nl | has($b | tostring)) and
+		($nl | to_entries | all(.value == $m[.key]))' \
 		"$tmp/ns.module" >/dev/null || { cat "$tmp"/ns.*; return 1; }
+	# The holder's namespace is exactly what ss shows there.
+	for f in inet inet6; do
+		got=$(jq -c --argjson h "$hino" ".[] | select(.netns == \$h) | .$f | $JQ_STATES" \
+			"$tmp/ns.module" | tr -d '[]')
+		[ "{$got}" = "$(cat "$tmp/ss.$f")" ] ||
+			{ echo "$f: module {$got}, ss $(cat "$tmp/ss.$f")"; return 1; }
+	done
 	jq -e --argjson h "$holder" --argjson b "$ino" '
 		(map(select(.pids | index($h))) | length == 1) and
 		(map(select(.netns == $b)) | .[0].names == ["tsblue"] and .[0].pids == [])' \

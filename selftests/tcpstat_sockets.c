@@ -389,8 +389,10 @@ static int closed_by_client(const struct fam *f, int n, bool server_closes,
 		if (server_closes) {
 			close(s);
 			expect->n[TCPSTAT_TIME_WAIT]++;
+			expect->tw_time_wait++;
 		} else {
 			expect->n[TCPSTAT_FIN_WAIT2]++;
+			expect->tw_fin_wait2++;
 			expect->n[TCPSTAT_CLOSE_WAIT]++;
 		}
 	}

@@ -116,17 +116,26 @@ TEST_F(states, time_wait)
 	ASSERT_EQ(4, sockstat_tw_wait(4));
 }
 
-/* Everything at once, and with both families in one namespace. */
+/*
+ * Everything at once, and with both families in one namespace.  The
+ * module shows every reachable state at once (not only what the recipes
+ * meant: what it counts), CLOSE never.
+ */
 TEST_F(states, all_states)
 {
+	struct counts seen;
 	int st;
 
 	ASSERT_EQ(0, make_all_states(variant->fam, 2, &self->expect));
 	check_counts(_metadata, &self->expect);
+	ASSERT_EQ(0, counts_read(PROC_NET_TCPSTAT, &seen));
 	for (st = TCPSTAT_ESTABLISHED; st <= TCPSTAT_CLOSING; st++)
-		if (st != TCPSTAT_CLOSE)
-			EXPECT_LT(0UL, self->expect.n[st]);
-	ASSERT_EQ(0UL, self->expect.n[TCPSTAT_CLOSE]);
+		if (st != TCPSTAT_CLOSE && st != TCPSTAT_TIME_WAIT &&
+		    st != TCPSTAT_FIN_WAIT2)
+			EXPECT_LT(0UL, seen.n[st]) TH_LOG("state %d", st);
+	/* Timewait sockets (60 s) are accounted for as sockstat says. */
+	EXPECT_LT(0UL, seen.n[TCPSTAT_FIN_WAIT2]);	/* also held full ones */
+	EXPECT_EQ(0UL, seen.n[TCPSTAT_CLOSE]);
 }
 
 TEST_F(states, all_states_both_families)

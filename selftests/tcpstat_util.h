@@ -25,9 +25,16 @@
  */
 #define WATCHDOG_MS	120000
 
-/* Sockets per state, indexed by the kernel's state numbers. */
+/*
+ * Sockets per state, indexed by the kernel's state numbers; and, for an
+ * expectation, how many of them are timewait sockets a recipe made (in
+ * TIME_WAIT, and orphans in FIN_WAIT2), which the kernel destroys on its
+ * own after 60 s: a comparison accounts for those gone meanwhile by the
+ * kernel's own count of the living (sockstat), never by the clock.
+ */
 struct counts {
 	unsigned long n[TCPSTAT_NR_STATES];
+	unsigned long tw_time_wait, tw_fin_wait2;
 };
 
 #define PROC_TCPSTAT	"/proc/" TCPSTAT_FILE_SEED
@@ -61,15 +68,26 @@ struct ss_port {
  * order, at most max; their number, or -1.
  */
 int ss_ports(struct ss_port *p, int max);
+/* The same for the output of a command printing what ss -tanH prints. */
+int ss_ports_cmd(const char *command, struct ss_port *p, int max);
 /* Only their port numbers. */
 int ss_listening_ports(int *ports, int max);
+/* The same counts per state (what a recipe made aside). */
 bool counts_equal(const struct counts *a, const struct counts *b);
+/*
+ * Whether seen is what want expects, tw_alive of its timewait sockets
+ * still alive (sockstat): every state exactly, but TIME_WAIT and FIN_WAIT2
+ * short of exactly the timewait sockets gone since.
+ */
+bool counts_match(const struct counts *want, const struct counts *seen,
+		  long tw_alive);
 void counts_add(struct counts *dst, const struct counts *src);
 /* "EST=2 LISTEN=1 ..." (non-zero states only) into a static buffer. */
 const char *counts_str(const struct counts *c);
 /*
- * Poll until path shows want; 0 on a match, else -1 with *seen last read,
- * after WATCHDOG_MS.
+ * Poll until path shows want (counts_match(), its timewait sockets
+ * counted by sockstat around the read); 0 on a match, else -1 with *seen
+ * last read, after WATCHDOG_MS.
  */
 int counts_wait(const char *path, const struct counts *want,
 		struct counts *seen);
@@ -78,6 +96,8 @@ int counts_wait(const char *path, const struct counts *want,
  * timewait sockets alive now (the kernel's own count, both substates).
  */
 long sockstat_tw(void);
+/* The same for the namespace of a seed file's path (/proc/PID/net/...). */
+long sockstat_tw_of(const char *seed_path);
 /* Poll until sockstat_tw() is want; returns the last value read. */
 long sockstat_tw_wait(long want);
 /*
@@ -130,6 +150,8 @@ int netns_fresh(void);
 int proc_open(const char *path, int flags);
 /* Whether path shows every namespace (only openable from the initial one). */
 bool all_ns_file(const char *path);
+/* setns() back to the initial namespace (a forked helper): 0 or -errno. */
+int initial_netns_enter(void);
 /*
  * Make the caller's namespace count predictably: syncookies off (SYN_SENT
  * relies on SYNs to a full queue being dropped), no TIME_WAIT reuse by
