@@ -97,8 +97,8 @@ static void round_trip(const struct state_counts *c)
 static void render_all(const struct reading *r)
 {
 	static const struct output_opts opts[] = {
-		{ FORMAT_JSON, 0, NULL }, { FORMAT_JSON, 1, NULL },
-		{ FORMAT_PROMETHEUS, 0, NULL }, { FORMAT_TEXT, 0, NULL },
+		{ FORMAT_JSON, 0, NULL, 0 }, { FORMAT_JSON, 1, NULL, 0 },
+		{ FORMAT_PROMETHEUS, 0, NULL, 2 }, { FORMAT_TEXT, 0, NULL, 0 },
 	};
 	struct counters c = { .v = { 1, 2, 3 }, .mono_ns = 2000000000 };
 	struct counters prev = { .v = { 0, 5, 3 }, .mono_ns = 1000000000 };
@@ -133,6 +133,50 @@ static void fuzz_view(const char *s, size_t size, size_t chunk, enum view v)
 		CHECK(same(&whole, &parts));
 		if (v == VIEW_STATES)
 			round_trip(&whole.states);
+		render_all(&whole);
+	}
+	reading_free(&whole);
+	reading_free(&parts);
+}
+
+/* tcpstat_netns_ports, its rows given namespaces of their own, rendered. */
+static void netns_ports_parse(const char *s, size_t size, size_t chunk,
+			      struct reading *r, struct result *res)
+{
+	struct modparse p;
+	size_t off, n;
+
+	memset(res, 0, sizeof(*res));
+	reading_reset(r, VIEW_NETNS);
+	r->netns_ports = 1;
+	modparse_init_netns_ports(&p, r);
+	for (off = 0; off < size; off += n) {
+		n = size - off < chunk ? size - off : chunk;
+		if (modparse_feed(&p, s + off, n))
+			break;
+	}
+	res->ret = modparse_finish(&p, res->err, sizeof(res->err));
+	res->line = modparse_line(&p);
+	CHECK(res->ret == 0 || res->err[0]);
+}
+
+static void fuzz_netns_ports(const char *s, size_t size, size_t chunk)
+{
+	struct reading whole = { .view = VIEW_NETNS }, parts = { .view = VIEW_NETNS };
+	struct result a, b;
+	size_t i;
+
+	netns_ports_parse(s, size, size ? size : 1, &whole, &a);
+	netns_ports_parse(s, size, chunk, &parts, &b);
+	CHECK(!memcmp(&a, &b, sizeof(a)));
+	if (!a.ret) {
+		CHECK(same(&whole, &parts));
+		for (i = 0; i < whole.nports; i++)
+			if (!whole.nnetns ||
+			    whole.netns[whole.nnetns - 1].netns != whole.ports[i].netns)
+				CHECK(reading_add_netns(&whole, whole.ports[i].netns));
+		reading_link_ports(&whole);
+		CHECK(whole.nnetns <= whole.nports);
 		render_all(&whole);
 	}
 	reading_free(&whole);
@@ -190,6 +234,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	for (v = VIEW_STATES; v < VIEW_COUNT; v++)
 		fuzz_view(s, size, chunk, (enum view)v);
+	fuzz_netns_ports(s, size, chunk);
 	for (details = 0; details <= 1; details++) {
 		procnet_parse(s, size, size ? size : 1, details, &a, &s1);
 		procnet_parse(s, size, chunk, details, &b, &s2);

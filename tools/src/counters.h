@@ -11,18 +11,6 @@
 
 #include "sources.h"
 
-enum counter {
-	CNT_ACTIVE_OPENS,
-	CNT_PASSIVE_OPENS,
-	CNT_ATTEMPT_FAILS,
-	CNT_ESTAB_RESETS,
-	CNT_LISTEN_OVERFLOWS,
-	CNT_LISTEN_DROPS,
-	CNT_REQQ_FULL_DROPS,
-	CNT_RETRANS_SEGS,
-	CNT_COUNT
-};
-
 struct counter_def {
 	const char *file;	/* under net/ */
 	const char *prefix;	/* "Tcp" or "TcpExt" */
@@ -32,11 +20,6 @@ struct counter_def {
 };
 
 extern const struct counter_def counter_defs[CNT_COUNT];
-
-struct counters {
-	uint64_t v[CNT_COUNT];
-	long long mono_ns;	/* CLOCK_MONOTONIC when read */
-};
 
 /* Read the namespace's counters (ctx->proc_root, ctx->pid); 0 or a status. */
 int counters_read(const struct source_ctx *ctx, struct counters *c,

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "escape.h"
 #include "json.h"
 
 void json_init(struct json *j, struct sbuf *sb, int pretty)
@@ -23,22 +24,6 @@ static void indent(struct json *j)
 		sbuf_puts(j->sb, "  ");
 }
 
-static void escaped(struct sbuf *sb, const char *s)
-{
-	sbuf_puts(sb, "\"");
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			sbuf_printf(sb, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			sbuf_printf(sb, "\\u%04x", c);
-		else
-			sbuf_printf(sb, "%c", c);
-	}
-	sbuf_puts(sb, "\"");
-}
-
 /* The separator, the indentation and the key of a new member. */
 static void member(struct json *j, const char *key)
 {
@@ -47,7 +32,7 @@ static void member(struct json *j, const char *key)
 	if (j->depth)
 		indent(j);
 	if (key) {
-		escaped(j->sb, key);
+		escape_json(j->sb, key);
 		sbuf_puts(j->sb, j->pretty ? ": " : ":");
 	}
 }
@@ -119,7 +104,7 @@ void json_null(struct json *j, const char *key)
 void json_string(struct json *j, const char *key, const char *s)
 {
 	member(j, key);
-	escaped(j->sb, s);
+	escape_json(j->sb, s);
 }
 
 void json_end(struct json *j)

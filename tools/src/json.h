@@ -2,7 +2,7 @@
 /*
  * JSON written as it goes into a growing buffer: commas, nesting and
  * indentation (two spaces per level when pretty) handled in one place,
- * integers exact, every string escaped.
+ * integers exact, every string escaped and valid UTF-8 (escape.h).
  */
 #ifndef TCPSTAT_JSON_H
 #define TCPSTAT_JSON_H

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "counters.h"
+#include "history.h"
 #include "nsinfo.h"
 #include "output.h"
 #include "serve.h"
@@ -45,6 +46,8 @@ struct opts {
 	const char *serve;	/* --serve [ADDR:]PORT, or NULL */
 	uint8_t keep[65536 / 8];	/* --port, one bit per port */
 	int ports_given;
+	int netns_ports;	/* --all-netns with --ports (or --port) */
+	char proc_root[4096];	/* <host root>/proc */
 };
 
 static volatile sig_atomic_t stop;
@@ -177,8 +180,21 @@ static enum tcpstat_format parse_format(const char *arg)
 	usage_error("--format: unknown format '%s' (json, prometheus, text)", arg);
 }
 
+/*
+ * One view at a time, but --all-netns takes --ports along: each
+ * namespace's listening ports.
+ */
 static void set_view(struct opts *o, enum view v, const char *opt)
 {
+	if (o->view == VIEW_NETNS && v == VIEW_PORTS) {
+		o->netns_ports = 1;
+		return;
+	}
+	if (o->view == VIEW_PORTS && v == VIEW_NETNS) {
+		o->netns_ports = 1;
+		o->view = v;
+		return;
+	}
 	if (o->view != VIEW_STATES && o->view != v)
 		usage_error("%s: one view at a time (--families, --ports, --all-netns)",
 			    opt);
@@ -187,7 +203,7 @@ static void set_view(struct opts *o, enum view v, const char *opt)
 
 enum {
 	OPT_FILE = 256, OPT_FORMAT, OPT_PRETTY, OPT_FAMILIES, OPT_PORTS,
-	OPT_PORT, OPT_ALL_NETNS, OPT_SERVE,
+	OPT_PORT, OPT_ALL_NETNS, OPT_SERVE, OPT_HOST_ROOT, OPT_NETNS_PORTS_MAX,
 };
 
 static const char short_opts[] = ":s:p:o:i:c:vhV";
@@ -205,6 +221,8 @@ static const struct option long_opts[] = {
 	{ "ports",	no_argument,		NULL, OPT_PORTS },
 	{ "port",	required_argument,	NULL, OPT_PORT },
 	{ "all-netns",	no_argument,		NULL, OPT_ALL_NETNS },
+	{ "host-root",	required_argument,	NULL, OPT_HOST_ROOT },
+	{ "netns-ports-max", required_argument,	NULL, OPT_NETNS_PORTS_MAX },
 	{ "serve",	optional_argument,	NULL, OPT_SERVE },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
@@ -377,6 +395,15 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case OPT_ALL_NETNS:
 			set_view(o, VIEW_NETNS, "--all-netns");
 			break;
+		case OPT_HOST_ROOT:
+			if (!*optarg)
+				usage_error("--host-root: empty directory name");
+			o->ctx.host_root = optarg;
+			break;
+		case OPT_NETNS_PORTS_MAX:
+			o->out.netns_ports_max = (unsigned int)parse_number(
+				"--netns-ports-max", optarg, 0, 65536);
+			break;
 		case OPT_SERVE:
 			o->serve = serve_arg(argc, argv);
 			break;
@@ -396,10 +423,15 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
 	if (o->ports_given && !o->serve) {
-		if (o->view != VIEW_STATES && o->view != VIEW_PORTS)
-			usage_error("--port applies to --ports only");
-		o->view = VIEW_PORTS;
+		if (o->view == VIEW_NETNS)
+			o->netns_ports = 1;
+		else if (o->view != VIEW_STATES && o->view != VIEW_PORTS)
+			usage_error("--port applies to --ports and --all-netns only");
+		else
+			o->view = VIEW_PORTS;
 	}
+	if (o->netns_ports && o->ctx.file)
+		usage_error("--file reads one file: it excludes --all-netns --ports");
 	if (o->ports_given)
 		o->out.keep = o->keep;
 	if (o->serve)
@@ -435,6 +467,7 @@ struct run {
 	struct sbuf out;
 	struct counters prev, cur;
 	int have_prev;
+	struct history hist;	/* the last reading's, under --interval */
 };
 
 /* Counters, and rates from the previous reading's, for the ports view. */
@@ -460,6 +493,8 @@ static int read_counters(struct opts *o, struct run *run, struct render *rc,
 	return 0;
 }
 
+static long long mono_ns(void);
+
 /* One reading, rendered whole, then written: 0, SINK_CLOSED or a status. */
 static int reading(struct opts *o, struct run *run, struct tcpstat_err *e)
 {
@@ -471,13 +506,15 @@ static int reading(struct opts *o, struct run *run, struct tcpstat_err *e)
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	run->r.view = o->view;
+	run->r.netns_ports = o->netns_ports;
 	ret = source_read(&o->ctx, o->source, &run->r, &used, why, sizeof(why), e);
 	if (ret)
 		return ret;
 	note_source(o, used, why);
-	if (o->view == VIEW_NETNS && o->out.format != FORMAT_PROMETHEUS &&
-	    !o->ctx.file) {
-		ret = nsinfo_annotate(o->ctx.proc_root, &run->r, e);
+	if (o->view == VIEW_NETNS && !o->ctx.file) {
+		ret = nsinfo_annotate(&o->ctx, &run->r, NSINFO_OWNERS |
+				      (o->interval_ns || o->out.format == FORMAT_PROMETHEUS ?
+				       NSINFO_COUNTERS : 0), e);
 		if (ret)
 			return ret;
 	}
@@ -489,8 +526,12 @@ static int reading(struct opts *o, struct run *run, struct tcpstat_err *e)
 		return EXIT_RUNTIME;
 	}
 	rc.time = o->interval_ns ? time : NULL;
+	/* Rates per namespace and per port's drops, against the last one. */
+	rc.now_ns = mono_ns();
+	rc.hist = o->interval_ns && run->hist.have ? &run->hist : NULL;
 	sbuf_reset(&run->out);
-	if (output_render(&run->out, &rc, &o->out)) {
+	if (output_render(&run->out, &rc, &o->out) ||
+	    (o->interval_ns && history_take(&run->hist, &run->r, rc.now_ns))) {
 		err_set(e, EXIT_RUNTIME, "out of memory");
 		return EXIT_RUNTIME;
 	}
@@ -564,6 +605,7 @@ static int run(struct opts *o, struct tcpstat_err *e)
 	}
 	reading_free(&state.r);
 	sbuf_free(&state.out);
+	history_free(&state.hist);
 	return ret == SINK_CLOSED ? EXIT_OK : ret;
 }
 
@@ -590,9 +632,16 @@ int main(int argc, char **argv)
 
 	source_ctx_init(&o.ctx);
 	parse_args(argc, argv, &o);
+	/* /proc is the host root's, unless the tests name another. */
 	root = getenv("TCPSTAT_PROC_ROOT");
-	if (root && *root)
+	if (root && *root) {
 		o.ctx.proc_root = root;
+	} else if (strcmp(o.ctx.host_root, "/")) {
+		if (rooted_path(o.proc_root, sizeof(o.proc_root),
+				o.ctx.host_root, "/proc"))
+			usage_error("--host-root: '%s' is too long", o.ctx.host_root);
+		o.ctx.proc_root = o.proc_root;
+	}
 	if (o.ctx.file)
 		o.source = SOURCE_MODULE;
 	signal(SIGPIPE, SIG_IGN);

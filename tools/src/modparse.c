@@ -19,7 +19,7 @@ enum {
 	C_MAX = C_STATE0 + TCPSTAT_STATES
 };
 
-static struct table_col cols[VIEW_COUNT][C_MAX];
+static struct table_col cols[MOD_COUNT][C_MAX];
 
 /* The columns each table must have, from the interface header. */
 static void init_cols(void)
@@ -31,18 +31,21 @@ static void init_cols(void)
 		TCPSTAT_COL_FASTOPEN_QUEUE, TCPSTAT_COL_DROPS,
 		TCPSTAT_COL_COOKIE,
 	};
-	static const unsigned int required[VIEW_COUNT] = {
-		[VIEW_FAMILIES] = 1U << C_FAMILY,
-		[VIEW_NETNS] = 1U << C_NETNS | 1U << C_FAMILY,
-		[VIEW_PORTS] = 1U << C_PORT | 1U << C_LISTENERS |
-			       1U << C_ACCEPT_QUEUE | 1U << C_ACCEPT_MAX |
-			       1U << C_SYN_QUEUE,
+	static const unsigned int required[MOD_COUNT] = {
+		[MOD_FAMILIES] = 1U << C_FAMILY,
+		[MOD_NETNS] = 1U << C_NETNS | 1U << C_FAMILY,
+		[MOD_PORTS] = 1U << C_PORT | 1U << C_LISTENERS |
+			      1U << C_ACCEPT_QUEUE | 1U << C_ACCEPT_MAX |
+			      1U << C_SYN_QUEUE,
+		[MOD_NETNS_PORTS] = 1U << C_NETNS | 1U << C_PORT |
+				    1U << C_LISTENERS | 1U << C_ACCEPT_QUEUE |
+				    1U << C_ACCEPT_MAX | 1U << C_SYN_QUEUE,
 	};
 	unsigned int v, c, st;
 
-	if (cols[VIEW_FAMILIES][0].name)
+	if (cols[MOD_FAMILIES][0].name)
 		return;
-	for (v = VIEW_FAMILIES; v < VIEW_COUNT; v++) {
+	for (v = MOD_FAMILIES; v < MOD_COUNT; v++) {
 		for (c = 0; c < C_STATE0; c++) {
 			cols[v][c].name = names[c];
 			cols[v][c].kind = c == C_FAMILY ? COL_FAMILY : COL_NUM;
@@ -85,12 +88,18 @@ static int families_row(void *arg, const struct table_row *row, char *err,
 	return 0;
 }
 
+/*
+ * A row of tcpstat_ports, or of tcpstat_netns_ports (keyed by netns too):
+ * rows in increasing order of their key, each once.
+ */
 static int ports_row(void *arg, const struct table_row *row, char *err,
 		     size_t len)
 {
 	struct modparse *a = arg;
 	struct reading *r = a->r;
 	uint64_t port = row->vals[C_PORT];
+	uint64_t ns = a->file == MOD_NETNS_PORTS ? row->vals[C_NETNS] : 0;
+	const struct port_row *last = a->rows ? &r->ports[r->nports - 1] : NULL;
 	struct port_row *p;
 
 	if (port > 65535) {
@@ -98,9 +107,14 @@ static int ports_row(void *arg, const struct table_row *row, char *err,
 			 (unsigned long long)port);
 		return -1;
 	}
-	if (r->nports && r->ports[r->nports - 1].port >= port) {
+	if (last && last->netns == ns && last->port >= port) {
 		snprintf(err, len, "port %llu after port %u: not in increasing order",
-			 (unsigned long long)port, r->ports[r->nports - 1].port);
+			 (unsigned long long)port, last->port);
+		return -1;
+	}
+	if (last && last->netns > ns) {
+		snprintf(err, len, "netns %llu after netns %llu: not in increasing order",
+			 (unsigned long long)ns, (unsigned long long)last->netns);
 		return -1;
 	}
 	p = reading_add_port(r, (unsigned int)port);
@@ -108,6 +122,8 @@ static int ports_row(void *arg, const struct table_row *row, char *err,
 		snprintf(err, len, "out of memory");
 		return -1;
 	}
+	a->rows++;
+	p->netns = ns;
 	p->have = PORT_ACCEPT_MAX | PORT_SYN_QUEUE |
 		  (have(row, C_FASTOPEN) ? PORT_FASTOPEN : 0) |
 		  (have(row, C_DROPS) ? PORT_DROPS : 0);
@@ -164,34 +180,54 @@ static int netns_row(void *arg, const struct table_row *row, char *err,
 	return 0;
 }
 
-void modparse_init(struct modparse *a, struct reading *r)
-{
-	static const table_row_fn fns[VIEW_COUNT] = {
-		[VIEW_FAMILIES] = families_row,
-		[VIEW_PORTS] = ports_row,
-		[VIEW_NETNS] = netns_row,
-	};
+static const table_row_fn row_fns[MOD_COUNT] = {
+	[MOD_FAMILIES] = families_row,
+	[MOD_PORTS] = ports_row,
+	[MOD_NETNS] = netns_row,
+	[MOD_NETNS_PORTS] = ports_row,
+};
 
-	reading_reset(r, r->view);
+static void init_file(struct modparse *a, struct reading *r, enum modfile f)
+{
 	a->r = r;
-	a->seen = r->view == VIEW_NETNS;
-	if (r->view == VIEW_STATES) {
+	a->file = f;
+	a->rows = 0;
+	a->seen = f == MOD_NETNS;
+	if (f == MOD_SEED) {
 		tcpstat_parse_init(&a->seed);
 		return;
 	}
 	init_cols();
-	table_init(&a->table, cols[r->view], C_MAX, fns[r->view], a);
+	table_init(&a->table, cols[f], C_MAX, row_fns[f], a);
+}
+
+void modparse_init(struct modparse *a, struct reading *r)
+{
+	static const enum modfile files[VIEW_COUNT] = {
+		[VIEW_STATES] = MOD_SEED,
+		[VIEW_FAMILIES] = MOD_FAMILIES,
+		[VIEW_PORTS] = MOD_PORTS,
+		[VIEW_NETNS] = MOD_NETNS,
+	};
+
+	reading_reset(r, r->view);
+	init_file(a, r, files[r->view]);
+}
+
+void modparse_init_netns_ports(struct modparse *a, struct reading *r)
+{
+	init_file(a, r, MOD_NETNS_PORTS);
 }
 
 int modparse_feed(struct modparse *a, const char *buf, size_t n)
 {
-	return a->r->view == VIEW_STATES ? tcpstat_parse_feed(&a->seed, buf, n) :
-					   table_feed(&a->table, buf, n);
+	return a->file == MOD_SEED ? tcpstat_parse_feed(&a->seed, buf, n) :
+				     table_feed(&a->table, buf, n);
 }
 
 unsigned long modparse_line(const struct modparse *a)
 {
-	return a->r->view == VIEW_STATES ? a->seed.line : a->table.line;
+	return a->file == MOD_SEED ? a->seed.line : a->table.line;
 }
 
 /* End of input: 0, or -1 with the problem in err. */
@@ -199,7 +235,7 @@ int modparse_finish(struct modparse *a, char *err, size_t len)
 {
 	struct reading *r = a->r;
 
-	if (r->view == VIEW_STATES) {
+	if (a->file == MOD_SEED) {
 		if (!tcpstat_parse_finish(&a->seed, &r->states))
 			return 0;
 		snprintf(err, len, "%s", a->seed.err);
@@ -209,12 +245,12 @@ int modparse_finish(struct modparse *a, char *err, size_t len)
 		snprintf(err, len, "%s", a->table.err);
 		return -1;
 	}
-	if (r->view == VIEW_FAMILIES && a->seen != 3) {
+	if (a->file == MOD_FAMILIES && a->seen != 3) {
 		snprintf(err, len, "families: want exactly the rows %s and %s",
 			 TCPSTAT_FAMILY_INET, TCPSTAT_FAMILY_INET6);
 		return -1;
 	}
-	if (r->view == VIEW_NETNS && !a->seen) {
+	if (a->file == MOD_NETNS && !a->seen) {
 		snprintf(err, len, "netns %llu: no %s row",
 			 (unsigned long long)r->netns[r->nnetns - 1].netns,
 			 TCPSTAT_FAMILY_INET6);

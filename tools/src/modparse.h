@@ -16,15 +16,27 @@
 #include "reading.h"
 #include "table.h"
 
+/* The module's files, by format. */
+enum modfile {
+	MOD_SEED, MOD_FAMILIES, MOD_PORTS, MOD_NETNS, MOD_NETNS_PORTS, MOD_COUNT
+};
+
 struct modparse {
 	struct reading *r;
+	enum modfile file;
+	unsigned long rows;	/* port rows this file added */
 	struct tcpstat_parser seed;
 	struct table_parser table;
 	unsigned long seen;	/* families: rows by bit; netns: last complete */
 };
 
-/* Parse into r (reset, of view r->view). */
+/* Parse the file of view r->view into r (reset). */
 void modparse_init(struct modparse *a, struct reading *r);
+/*
+ * Parse /proc/tcpstat_netns_ports, adding its rows to r's ports, each with
+ * its namespace (not reset: after the namespaces of a VIEW_NETNS reading).
+ */
+void modparse_init_netns_ports(struct modparse *a, struct reading *r);
 /* 0, or -1 once the input is bad. */
 int modparse_feed(struct modparse *a, const char *buf, size_t n);
 /* The line being read, for error messages. */

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "counters.h"
 #include "nsinfo.h"
+#include "owner.h"
 
 /* A set of inode numbers, open addressing, grown as needed. */
 struct inode_set {
@@ -79,12 +81,13 @@ static int nsfs_dev(dev_t *dev)
  * /run/netns/NAME in readdir order; visit gets the inode, the path, the
  * pid (0 for a name) and the name.
  */
-static int walk(const char *proc_root,
+static int walk(const struct source_ctx *ctx,
 		int (*visit)(void *arg, uint64_t ino, const char *path, int pid,
 			     const char *name, struct tcpstat_err *e),
 		void *arg, struct tcpstat_err *e)
 {
-	char path[PATH_MAX];
+	const char *proc_root = ctx->proc_root;
+	char path[PATH_MAX], run[PATH_MAX];
 	struct dirent *d;
 	uint64_t ino;
 	dev_t nsfs;
@@ -109,10 +112,12 @@ static int walk(const char *proc_root,
 		ret = visit(arg, ino, path, atoi(d->d_name), NULL, e);
 	}
 	closedir(dir);
-	dir = opendir(NETNS_RUN_DIR);
+	if (rooted_path(run, sizeof(run), ctx->host_root, NETNS_RUN_DIR))
+		return ret;
+	dir = opendir(run);
 	while (!ret && dir && (d = readdir(dir))) {
 		if (d->d_name[0] == '.' ||
-		    snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR,
+		    snprintf(path, sizeof(path), "%s/%s", run,
 			     d->d_name) >= (int)sizeof(path) ||
 		    ns_inode(path, nsfs, &ino))
 			continue;
@@ -145,13 +150,13 @@ static int each_visit(void *p, uint64_t ino, const char *path, int pid,
 	return added ? a->fn(a->arg, ino, path, e) : 0;
 }
 
-int nsinfo_each(const char *proc_root,
+int nsinfo_each(const struct source_ctx *ctx,
 		int (*fn)(void *arg, uint64_t inode, const char *path,
 			  struct tcpstat_err *e),
 		void *arg, struct tcpstat_err *e)
 {
 	struct each_arg a = { .fn = fn, .arg = arg };
-	int ret = walk(proc_root, each_visit, &a, e);
+	int ret = walk(ctx, each_visit, &a, e);
 
 	free(a.seen.slot);
 	return ret;
@@ -210,27 +215,192 @@ static int add_name(struct netns_row *row, const char *name)
 	return 0;
 }
 
+/* Pids of a namespace given to the owner's resolution, at most. */
+#define OWNER_PIDS_MAX	256
+
+/* A pid of a namespace row, for the owner's resolution. */
+struct member {
+	size_t row;
+	int pid;
+};
+
+struct annotate {
+	struct reading *r;
+	struct member *members;
+	size_t nmembers, cap;
+	unsigned int *given;	/* per row: members kept */
+};
+
 static int annotate_visit(void *p, uint64_t ino, const char *path, int pid,
 			  const char *name, struct tcpstat_err *e)
 {
-	struct netns_row *row = find(p, ino);
+	struct annotate *a = p;
+	struct netns_row *row = find(a->r, ino);
+	size_t idx;
 
 	(void)path;
 	if (!row)
 		return 0;	/* born after the reading */
-	if (pid) {
-		add_pid(row, pid);
+	if (!pid) {
+		if (add_name(row, name)) {
+			err_set(e, EXIT_RUNTIME, "out of memory");
+			return EXIT_RUNTIME;
+		}
 		return 0;
 	}
-	if (add_name(row, name)) {
-		err_set(e, EXIT_RUNTIME, "out of memory");
-		return EXIT_RUNTIME;
+	add_pid(row, pid);
+	idx = (size_t)(row - a->r->netns);
+	if (a->given[idx] == OWNER_PIDS_MAX)
+		return 0;
+	if (a->nmembers == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 256;
+		struct member *m = reallocarray(a->members, cap, sizeof(*m));
+
+		if (!m) {
+			err_set(e, EXIT_RUNTIME, "out of memory");
+			return EXIT_RUNTIME;
+		}
+		a->members = m;
+		a->cap = cap;
+	}
+	a->members[a->nmembers++] = (struct member){ idx, pid };
+	a->given[idx]++;
+	return 0;
+}
+
+static char *keep(struct reading *r, const char *s, int *failed)
+{
+	char *d = reading_strdup(r, s);
+
+	if (!d)
+		*failed = 1;
+	return d;
+}
+
+/* The owner resolved, copied into the reading's own strings. */
+static int keep_owner(struct reading *r, struct netns_row *row,
+		      const struct owner *o)
+{
+	struct netns_owner *w = &row->owner;
+	int failed = 0;
+	unsigned int i;
+
+	w->kind = (int)o->kind;
+	w->runtime = keep(r, o->runtime, &failed);
+	w->id = keep(r, o->id, &failed);
+	w->name = keep(r, o->name, &failed);
+	w->pod_namespace = keep(r, o->pod_namespace, &failed);
+	w->pod_name = keep(r, o->pod_name, &failed);
+	w->pod_uid = keep(r, o->pod_uid, &failed);
+	w->truncated = o->truncated;
+	w->ncontainers = 0;
+	if (o->ncontainers) {
+		w->containers = calloc(o->ncontainers, sizeof(*w->containers));
+		if (!w->containers)
+			return -1;
+	}
+	for (i = 0; i < o->ncontainers; i++) {
+		w->containers[i].name = keep(r, o->containers[i].name, &failed);
+		w->containers[i].id = keep(r, o->containers[i].id, &failed);
+		w->containers[i].runtime = keep(r, o->containers[i].runtime, &failed);
+		w->ncontainers++;
+	}
+	row->have_owner = !failed;
+	return failed ? -1 : 0;
+}
+
+static int by_row(const void *x, const void *y)
+{
+	const struct member *a = x, *b = y;
+
+	if (a->row != b->row)
+		return a->row < b->row ? -1 : 1;
+	return (a->pid > b->pid) - (a->pid < b->pid);
+}
+
+/* The processes' cgroups and the runtimes' files under the host root. */
+static struct owner_ctx *owners;
+
+/* Each namespace's owner, from its members; the host's is pid 1's. */
+static int resolve_owners(const struct source_ctx *ctx, struct annotate *a,
+			  struct tcpstat_err *e)
+{
+	static struct owner o;
+	char path[PATH_MAX];
+	uint64_t host = 0;
+	size_t i, j;
+	dev_t nsfs;
+
+	if (!owners) {
+		owners = owner_ctx_new(ctx->host_root);
+		if (!owners) {
+			err_set(e, EXIT_RUNTIME, "out of memory");
+			return EXIT_RUNTIME;
+		}
+	}
+	owner_ctx_reset(owners);
+	if (!nsfs_dev(&nsfs) &&
+	    !proc_path(path, sizeof(path), ctx->proc_root, 1, "ns/net"))
+		ns_inode(path, nsfs, &host);
+	if (a->nmembers)
+		qsort(a->members, a->nmembers, sizeof(*a->members), by_row);
+	for (i = 0; i < a->nmembers; i = j) {
+		struct netns_row *row = &a->r->netns[a->members[i].row];
+
+		memset(&o, 0, sizeof(o));
+		for (j = i; j < a->nmembers && a->members[j].row == a->members[i].row; j++)
+			if (row->netns != host &&
+			    owner_add_pid(owners, &o, a->members[j].pid)) {
+				err_set(e, EXIT_RUNTIME, "out of memory");
+				return EXIT_RUNTIME;
+			}
+		if (row->netns == host)
+			o.kind = OWNER_HOST;
+		else
+			owner_finish(owners, &o);
+		if (keep_owner(a->r, row, &o)) {
+			err_set(e, EXIT_RUNTIME, "out of memory");
+			return EXIT_RUNTIME;
+		}
 	}
 	return 0;
 }
 
-int nsinfo_annotate(const char *proc_root, struct reading *r,
-		    struct tcpstat_err *e)
+/* Each namespace's counters, through its lowest pid's /proc/PID/net. */
+static void read_counters(const struct source_ctx *ctx, struct reading *r)
 {
-	return walk(proc_root, annotate_visit, r, e);
+	struct source_ctx one = *ctx;
+	struct tcpstat_err e;
+	size_t i;
+
+	for (i = 0; i < r->nnetns; i++) {
+		struct netns_row *row = &r->netns[i];
+
+		row->have_counters = 0;
+		if (!row->npids)
+			continue;
+		one.pid = row->pids[0];
+		row->have_counters = !counters_read(&one, &row->counters, &e);
+	}
+}
+
+int nsinfo_annotate(const struct source_ctx *ctx, struct reading *r,
+		    unsigned int flags, struct tcpstat_err *e)
+{
+	struct annotate a = { .r = r };
+	int ret;
+
+	a.given = calloc(r->nnetns + 1, sizeof(*a.given));
+	if (!a.given) {
+		err_set(e, EXIT_RUNTIME, "out of memory");
+		return EXIT_RUNTIME;
+	}
+	ret = walk(ctx, annotate_visit, &a, e);
+	if (!ret && (flags & NSINFO_OWNERS))
+		ret = resolve_owners(ctx, &a, e);
+	if (!ret && (flags & NSINFO_COUNTERS))
+		read_counters(ctx, r);
+	free(a.members);
+	free(a.given);
+	return ret;
 }

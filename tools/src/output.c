@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "json.h"
 #include "output.h"
+#include "owner.h"
 
 /* --- JSON ------------------------------------------------------------- */
 
@@ -39,7 +41,23 @@ static void json_maybe(struct json *j, const char *key, uint64_t v, int known)
 		json_null(j, key);
 }
 
-static void json_port(struct json *j, const struct port_row *p)
+/* A port's drops per second under --interval, if it can be had. */
+static void json_drops_rate(struct json *j, const struct render *rc,
+			    const struct port_row *p)
+{
+	uint64_t delta;
+	double rate;
+
+	if (!rc->hist)
+		return;
+	if (history_port_drops(rc->hist, p, rc->now_ns, &delta, &rate))
+		json_null(j, "drops_per_second");
+	else
+		json_double(j, "drops_per_second", rate);
+}
+
+static void json_port(struct json *j, const struct render *rc,
+		      const struct port_row *p)
 {
 	json_open_object(j, NULL);
 	json_u64(j, TCPSTAT_COL_PORT, p->port);
@@ -53,24 +71,75 @@ static void json_port(struct json *j, const struct port_row *p)
 	json_maybe(j, TCPSTAT_COL_FASTOPEN_QUEUE, p->fastopen_queue,
 		   p->have & PORT_FASTOPEN);
 	json_maybe(j, TCPSTAT_COL_DROPS, p->drops, p->have & PORT_DROPS);
+	json_drops_rate(j, rc, p);
 	json_close_object(j);
 }
 
-static void json_ports(struct json *j, const char *key,
-		       const struct reading *r, port_filter_t keep)
+/* The port rows first..first+n of the reading, those kept. */
+static void json_ports(struct json *j, const char *key, const struct render *rc,
+		       size_t first, size_t n, port_filter_t keep)
 {
+	const struct reading *r = rc->r;
 	size_t i;
 
 	json_open_array(j, key);
-	for (i = 0; i < r->nports; i++)
+	for (i = first; i < first + n; i++)
 		if (port_kept(keep, r->ports[i].port))
-			json_port(j, &r->ports[i]);
+			json_port(j, rc, &r->ports[i]);
 	json_close_array(j);
 }
 
-static void json_netns(struct json *j, const char *key,
-		       const struct reading *r)
+/* A non-empty string member (owner fields: untrusted, escaped by json). */
+static void json_str(struct json *j, const char *key, const char *v)
 {
+	if (v && *v)
+		json_string(j, key, v);
+}
+
+static void json_owner(struct json *j, const struct netns_owner *w)
+{
+	unsigned int i;
+
+	json_open_object(j, "owner");
+	json_string(j, "kind", owner_kind_name((enum owner_kind)w->kind));
+	switch (w->kind) {
+	case OWNER_POD:
+		json_str(j, "namespace", w->pod_namespace);
+		json_str(j, "pod", w->pod_name);
+		json_str(j, "uid", w->pod_uid);
+		break;
+	case OWNER_CONTAINER:
+		json_str(j, "runtime", w->runtime);
+		json_str(j, "id", w->id);
+		json_str(j, "name", w->name);
+		break;
+	case OWNER_SERVICE:
+		json_str(j, "unit", w->name);
+		break;
+	}
+	if (w->ncontainers) {
+		json_open_array(j, "containers");
+		for (i = 0; i < w->ncontainers; i++) {
+			json_open_object(j, NULL);
+			json_str(j, "name", w->containers[i].name);
+			json_str(j, "id", w->containers[i].id);
+			json_str(j, "runtime", w->containers[i].runtime);
+			json_close_object(j);
+		}
+		json_close_array(j);
+	}
+	if (w->truncated)
+		json_u64(j, "containers_left_out", w->truncated);
+	json_close_object(j);
+}
+
+static void json_rates(struct json *j, const struct rates *rt);
+
+static void json_netns(struct json *j, const char *key, const struct render *rc,
+		       port_filter_t keep)
+{
+	const struct reading *r = rc->r;
+	struct rates rt;
 	unsigned int k;
 	size_t i;
 
@@ -90,7 +159,17 @@ static void json_netns(struct json *j, const char *key,
 		for (k = 0; k < n->nnames; k++)
 			json_string(j, NULL, n->names[k]);
 		json_close_array(j);
+		if (n->have_owner)
+			json_owner(j, &n->owner);
 		json_families(j, n->fam);
+		if (r->netns_ports)
+			json_ports(j, "ports", rc, n->port_first, n->nports, keep);
+		if (rc->hist) {
+			if (history_netns_rates(rc->hist, n, &rt))
+				json_null(j, "rates");
+			else
+				json_rates(j, &rt);
+		}
 		json_close_object(j);
 	}
 	json_close_array(j);
@@ -131,9 +210,9 @@ static void render_json(struct sbuf *sb, const struct render *rc,
 	json_init(&j, sb, o->pretty);
 	if (rows && !rc->time) {
 		if (r->view == VIEW_PORTS)
-			json_ports(&j, NULL, r, o->keep);
+			json_ports(&j, NULL, rc, 0, r->nports, o->keep);
 		else
-			json_netns(&j, NULL, r);
+			json_netns(&j, NULL, rc, o->keep);
 		json_end(&j);
 		return;
 	}
@@ -148,12 +227,12 @@ static void render_json(struct sbuf *sb, const struct render *rc,
 		json_families(&j, r->fam);
 		break;
 	case VIEW_PORTS:
-		json_ports(&j, "ports", r, o->keep);
+		json_ports(&j, "ports", rc, 0, r->nports, o->keep);
 		if (rc->rates)
 			json_rates(&j, rc->rates);
 		break;
 	default:
-		json_netns(&j, "netns", r);
+		json_netns(&j, "netns", rc, o->keep);
 		break;
 	}
 	json_close_object(&j);
@@ -180,14 +259,14 @@ static void render_prometheus(struct sbuf *sb, const struct render *rc,
 			prom_counters(sb, rc->counters);
 		break;
 	default:
-		prom_netns(sb, r);
+		prom_netns(sb, r, o->keep, o->netns_ports_max);
 		break;
 	}
 }
 
 /* --- text ------------------------------------------------------------- */
 
-#define TEXT_COLS_MAX	(8 + TCPSTAT_STATES)
+#define TEXT_COLS_MAX	(9 + TCPSTAT_STATES)
 #define CELL_MAX	64
 
 /*
@@ -355,25 +434,73 @@ static void join_pids(char *buf, const struct netns_row *n)
 		snprintf(buf + len, CELL_MAX - len, ",...");
 }
 
+/* The ip netns names (untrusted) for a terminal, joined, cut with "...". */
 static void join_names(char *buf, const struct netns_row *n)
 {
+	char one[CELL_MAX];
 	size_t len = 0;
 	unsigned int i;
 
 	strcpy(buf, n->nnames ? "" : "-");
 	for (i = 0; i < n->nnames; i++) {
-		size_t need = strlen(n->names[i]) + (i ? 1 : 0);
+		size_t need;
 
+		escape_text(one, sizeof(one), n->names[i]);
+		need = strlen(one) + (i ? 1 : 0);
 		if (len + need + 4 >= CELL_MAX) {
 			snprintf(buf + len, CELL_MAX - len, "%s...", i ? "," : "");
 			return;
 		}
 		len += (size_t)snprintf(buf + len, CELL_MAX - len, "%s%s",
-					i ? "," : "", n->names[i]);
+					i ? "," : "", one);
 	}
 }
 
-/* Namespaces: one line per namespace and family, with its pids and names. */
+/*
+ * Who owns a namespace, in a few words for a terminal: "pod NS/NAME
+ * [containers]", "container RUNTIME NAME", "service UNIT", "host", or "-";
+ * every name read from files escaped.
+ */
+static void owner_words(char *buf, const struct netns_row *n)
+{
+	const struct netns_owner *w = &n->owner;
+	char text[512];
+	size_t len = 0;
+	unsigned int i;
+
+	if (!n->have_owner) {
+		strcpy(buf, "-");
+		return;
+	}
+	switch (w->kind) {
+	case OWNER_POD:
+		len = (size_t)snprintf(text, sizeof(text), "pod %s/%s",
+				       w->pod_namespace, w->pod_name);
+		for (i = 0; i < w->ncontainers && len < sizeof(text); i++)
+			len += (size_t)snprintf(text + len, sizeof(text) - len,
+						"%s%s", i ? "," : " [",
+						w->containers[i].name);
+		if (w->ncontainers && len < sizeof(text))
+			snprintf(text + len, sizeof(text) - len, "]");
+		break;
+	case OWNER_CONTAINER:
+		snprintf(text, sizeof(text), "container %s %s", w->runtime,
+			 *w->name ? w->name : w->id);
+		break;
+	case OWNER_SERVICE:
+		snprintf(text, sizeof(text), "service %s", w->name);
+		break;
+	default:
+		snprintf(text, sizeof(text), "%s",
+			 owner_kind_name((enum owner_kind)w->kind));
+	}
+	escape_text(buf, CELL_MAX, text);
+}
+
+/*
+ * Namespaces: one line per namespace and family, with its pids, names and
+ * owner.
+ */
 static int netns_cell(const void *arg, long row, unsigned int col, char *buf)
 {
 	const struct reading *r = arg;
@@ -385,7 +512,7 @@ static int netns_cell(const void *arg, long row, unsigned int col, char *buf)
 		snprintf(buf, CELL_MAX, "%s", col == 0 ? "NETNS" :
 			 col == 1 ? "FAMILY" :
 			 col < 2 + ns ? tcpstat_state_name(col - 2 + TCPSTAT_STATE_FIRST) :
-			 col == 2 + ns ? "PIDS" : "NAMES");
+			 col == 2 + ns ? "PIDS" : col == 3 + ns ? "NAMES" : "OWNER");
 		return words;
 	}
 	n = &r->netns[row / 2];
@@ -399,9 +526,65 @@ static int netns_cell(const void *arg, long row, unsigned int col, char *buf)
 			 n->fam[f].n[col - 2 + TCPSTAT_STATE_FIRST]);
 	else if (col == 2 + ns)
 		join_pids(buf, n);
-	else
+	else if (col == 3 + ns)
 		join_names(buf, n);
+	else
+		owner_words(buf, n);
 	return words;
+}
+
+/* Each namespace's ports: the namespace and its owner, then a port row. */
+struct netns_ports_text {
+	struct ports_text ports;
+	const struct netns_row **ns;	/* per kept row */
+};
+
+static int netns_port_cell(const void *arg, long row, unsigned int col,
+			   char *buf)
+{
+	const struct netns_ports_text *t = arg;
+
+	if (col >= 2)
+		return port_cell(&t->ports, row, col - 2, buf);
+	if (row < 0)
+		snprintf(buf, CELL_MAX, "%s", col ? "OWNER" : "NETNS");
+	else if (col == 0)
+		snprintf(buf, CELL_MAX, "%" PRIu64, t->ns[row]->netns);
+	else
+		owner_words(buf, t->ns[row]);
+	return col == 1;
+}
+
+static int text_netns_ports(struct sbuf *sb, const struct reading *r,
+			    port_filter_t keep)
+{
+	struct netns_ports_text t = { .ports.r = r };
+	size_t *rows = NULL, n = 0, i, k;
+	const struct netns_row **ns = NULL;
+
+	if (r->nports) {
+		rows = calloc(r->nports, sizeof(*rows));
+		ns = calloc(r->nports, sizeof(*ns));
+		if (!rows || !ns) {
+			free(rows);
+			free(ns);
+			return -1;
+		}
+	}
+	for (i = 0; i < r->nnetns; i++)
+		for (k = r->netns[i].port_first;
+		     k < r->netns[i].port_first + r->netns[i].nports; k++)
+			if (port_kept(keep, r->ports[k].port)) {
+				ns[n] = &r->netns[i];
+				rows[n++] = k;
+			}
+	t.ports.rows = rows;
+	t.ns = ns;
+	sbuf_puts(sb, "\n");
+	text_table(sb, &t, (long)n, 9 + TCPSTAT_STATES, netns_port_cell);
+	free(rows);
+	free(ns);
+	return 0;
 }
 
 static int render_text(struct sbuf *sb, const struct render *rc,
@@ -422,9 +605,9 @@ static int render_text(struct sbuf *sb, const struct render *rc,
 	case VIEW_PORTS:
 		return text_ports(sb, rc, o);
 	default:
-		text_table(sb, r, (long)r->nnetns * 2, 4 + TCPSTAT_STATES,
+		text_table(sb, r, (long)r->nnetns * 2, 5 + TCPSTAT_STATES,
 			   netns_cell);
-		return 0;
+		return r->netns_ports ? text_netns_ports(sb, r, o->keep) : 0;
 	}
 }
 

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "counters.h"
+#include "history.h"
 #include "prom.h"
 #include "reading.h"
 #include "sbuf.h"
@@ -25,7 +26,9 @@ enum tcpstat_format {
 struct output_opts {
 	enum tcpstat_format format;
 	int pretty;		/* JSON: two-space indent, one key per line */
-	port_filter_t keep;	/* ports view: the ports to show, or NULL */
+	port_filter_t keep;	/* the ports to show (ports views), or NULL */
+	/* Prometheus: port rows per namespace at most (0: no limit). */
+	unsigned int netns_ports_max;
 };
 
 /* What one reading renders from, beside the reading itself. */
@@ -34,6 +37,10 @@ struct render {
 	const char *time;		/* RFC 3339, or NULL for one reading */
 	const struct rates *rates;	/* ports, from the second reading on */
 	const struct counters *counters; /* ports in Prometheus format */
+	/* Under --interval, the previous reading (per-namespace rates and
+	 * per-port drops), and when this one was taken. */
+	const struct history *hist;
+	long long now_ns;
 };
 
 /*

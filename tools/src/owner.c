@@ -279,21 +279,6 @@ void owner_ctx_stats(const struct owner_ctx *c, struct owner_stats *s)
 	*s = c->stats;
 }
 
-const char *owner_kind_name(enum owner_kind k)
-{
-	switch (k) {
-	case OWNER_HOST:
-		return "host";
-	case OWNER_POD:
-		return "pod";
-	case OWNER_CONTAINER:
-		return "container";
-	case OWNER_SERVICE:
-		return "service";
-	default:
-		return "unknown";
-	}
-}
 
 /* ------------------------------------------------------------------ */
 /* One cgroup path, classified. */

@@ -88,7 +88,21 @@ int owner_add_pid(struct owner_ctx *c, struct owner *o, int pid);
  */
 void owner_finish(struct owner_ctx *c, struct owner *o);
 /* "unknown", "host", "pod", "container", "service" */
-const char *owner_kind_name(enum owner_kind k);
+static inline const char *owner_kind_name(enum owner_kind k)
+{
+	switch (k) {
+	case OWNER_HOST:
+		return "host";
+	case OWNER_POD:
+		return "pod";
+	case OWNER_CONTAINER:
+		return "container";
+	case OWNER_SERVICE:
+		return "service";
+	default:
+		return "unknown";
+	}
+}
 void owner_ctx_stats(const struct owner_ctx *c, struct owner_stats *s);
 
 #endif /* TCPSTAT_OWNER_H */

@@ -28,8 +28,15 @@ void prom_states(struct sbuf *sb, const struct state_counts *c);
 void prom_families(struct sbuf *sb, const struct state_counts *fam);
 /* tcpstat_port_*{port}: what a source does not know is left out. */
 void prom_ports(struct sbuf *sb, const struct reading *r, port_filter_t keep);
-/* tcpstat_netns_sockets{netns,family,state}. */
-void prom_netns(struct sbuf *sb, const struct reading *r);
+/*
+ * tcpstat_netns_sockets{netns,family,state}, tcpstat_netns_info (who owns
+ * each namespace) and tcpstat_netns_container_info, each namespace's
+ * counters as tcpstat_netns_<counter>_total{netns}; with its ports,
+ * tcpstat_netns_port_*{netns,port}: at most ports_max per namespace (0:
+ * all), those kept, and tcpstat_netns_ports_omitted.
+ */
+void prom_netns(struct sbuf *sb, const struct reading *r, port_filter_t keep,
+		unsigned int ports_max);
 /* tcpstat_<counter>_total. */
 void prom_counters(struct sbuf *sb, const struct counters *c);
 

@@ -39,8 +39,13 @@ void reading_reset(struct reading *r, enum view v)
 
 	if (v == VIEW_PORTS)
 		memset(port_slot, 0, sizeof(port_slot));
-	for (i = 0; i < r->nnetns; i++)
+	for (i = 0; i < r->nnetns; i++) {
 		free_names(&r->netns[i]);
+		free(r->netns[i].owner.containers);
+	}
+	for (i = 0; i < r->nstrs; i++)
+		free(r->strs[i]);
+	r->nstrs = 0;
 	r->view = v;
 	memset(&r->states, 0, sizeof(r->states));
 	memset(r->fam, 0, sizeof(r->fam));
@@ -53,6 +58,7 @@ void reading_free(struct reading *r)
 	reading_reset(r, r->view);
 	free(r->ports);
 	free(r->netns);
+	free(r->strs);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -94,6 +100,57 @@ struct netns_row *reading_add_netns(struct reading *r, uint64_t netns)
 	memset(&rows[r->nnetns], 0, sizeof(*rows));
 	rows[r->nnetns].netns = netns;
 	return &rows[r->nnetns++];
+}
+
+char *reading_strdup(struct reading *r, const char *s)
+{
+	char **strs = grow(r->strs, &r->strs_cap, r->nstrs, sizeof(*strs));
+	char *d;
+
+	if (!strs)
+		return NULL;
+	r->strs = strs;
+	d = strdup(s);
+	if (d)
+		strs[r->nstrs++] = d;
+	return d;
+}
+
+static int by_netns_port(const void *a, const void *b)
+{
+	const struct port_row *x = a, *y = b;
+
+	if (x->netns != y->netns)
+		return (x->netns > y->netns) - (x->netns < y->netns);
+	return (x->port > y->port) - (x->port < y->port);
+}
+
+/*
+ * The two files are read one after the other: a namespace born between
+ * the reads has ports but no row (its ports are dropped), one gone has a
+ * row and no ports.
+ */
+void reading_link_ports(struct reading *r)
+{
+	size_t i = 0, p, kept = 0;
+
+	if (r->nports)
+		qsort(r->ports, r->nports, sizeof(*r->ports), by_netns_port);
+	for (p = 0; p < r->nports; p++) {
+		while (i < r->nnetns && r->netns[i].netns < r->ports[p].netns)
+			i++;
+		if (i < r->nnetns && r->netns[i].netns == r->ports[p].netns)
+			r->ports[kept++] = r->ports[p];
+	}
+	r->nports = kept;
+	for (i = 0, p = 0; i < r->nnetns; i++) {
+		struct netns_row *n = &r->netns[i];
+
+		n->port_first = p;
+		while (p < r->nports && r->ports[p].netns == n->netns)
+			p++;
+		n->nports = p - n->port_first;
+	}
 }
 
 struct port_row *ports_find(const struct reading *r, unsigned int port)

@@ -160,7 +160,7 @@ static void take_reading(struct exporter *x)
 	if (up[SV_COUNTERS] > 0)
 		prom_counters(sb, &x->counters);
 	if (up[SV_NETNS] > 0)
-		prom_netns(sb, &x->r[SV_NETNS]);
+		prom_netns(sb, &x->r[SV_NETNS], x->o->keep, 0);
 }
 
 /*

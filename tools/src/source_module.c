@@ -36,15 +36,22 @@ int source_module_path(const struct source_ctx *ctx, enum view v, char *buf,
 			 rest);
 }
 
-/* Parse all of fd; io_status is the exit status of a failing read(). */
+/*
+ * Parse all of fd, the file of r->view, or (netns_ports) the ports of
+ * every namespace into r's ports; io_status is the exit status of a
+ * failing read().
+ */
 static int read_fd(int fd, const char *name, int io_status, struct reading *r,
-		   struct tcpstat_err *e)
+		   int netns_ports, struct tcpstat_err *e)
 {
 	struct modparse a;
 	char buf[8192], err[256];
 	ssize_t n;
 
-	modparse_init(&a, r);
+	if (netns_ports)
+		modparse_init_netns_ports(&a, r);
+	else
+		modparse_init(&a, r);
 	for (;;) {
 		n = read(fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
@@ -72,14 +79,14 @@ static int read_saved(const char *file, struct reading *r,
 	int fd, ret;
 
 	if (!strcmp(file, "-"))
-		return read_fd(STDIN_FILENO, STDIN_NAME, EXIT_INPUT, r, e);
+		return read_fd(STDIN_FILENO, STDIN_NAME, EXIT_INPUT, r, 0, e);
 	fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		err_set(e, EXIT_INPUT, "%s:1: cannot open: %s", file,
 			strerror(errno));
 		return EXIT_INPUT;
 	}
-	ret = read_fd(fd, file, EXIT_INPUT, r, e);
+	ret = read_fd(fd, file, EXIT_INPUT, r, 0, e);
 	close(fd);
 	return ret;
 }
@@ -96,11 +103,24 @@ static int open_failed(const struct source_ctx *ctx, const char *path,
 	return err == ENOENT ? SOURCE_ABSENT : EXIT_RUNTIME;
 }
 
+static int read_path(struct source_ctx *ctx, const char *path,
+		     struct reading *r, int netns_ports, struct tcpstat_err *e)
+{
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return open_failed(ctx, path, e);
+	ret = read_fd(fd, path, EXIT_RUNTIME, r, netns_ports, e);
+	close(fd);
+	return ret;
+}
+
 static int module_read(struct source_ctx *ctx, struct reading *r,
 		       struct tcpstat_err *e)
 {
 	char path[PATH_MAX];
-	int fd, ret;
+	int ret;
 
 	if (ctx->file)
 		return read_saved(ctx->file, r, e);
@@ -108,11 +128,24 @@ static int module_read(struct source_ctx *ctx, struct reading *r,
 		err_set(e, EXIT_RUNTIME, "%s: path too long", ctx->proc_root);
 		return EXIT_RUNTIME;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return open_failed(ctx, path, e);
-	ret = read_fd(fd, path, EXIT_RUNTIME, r, e);
-	close(fd);
+	ret = read_path(ctx, path, r, 0, e);
+	if (ret || r->view != VIEW_NETNS || !r->netns_ports)
+		return ret;
+	/* Each namespace's ports: the second file of the view. */
+	if (proc_path(path, sizeof(path), ctx->proc_root, 0,
+		      TCPSTAT_FILE_NETNS_PORTS)) {
+		err_set(e, EXIT_RUNTIME, "%s: path too long", ctx->proc_root);
+		return EXIT_RUNTIME;
+	}
+	ret = read_path(ctx, path, r, 1, e);
+	if (ret == SOURCE_ABSENT) {
+		/* An older module: the namespaces, but not their ports. */
+		err_set(e, EXIT_RUNTIME, "%s: %s (the loaded module is older than this reader?)",
+			path, strerror(ENOENT));
+		return EXIT_RUNTIME;
+	}
+	if (!ret)
+		reading_link_ports(r);
 	return ret;
 }
 

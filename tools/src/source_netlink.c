@@ -352,6 +352,30 @@ struct netns_arg {
 	struct reading *r;
 };
 
+/* The namespace's listening ports, each added to the reading with it. */
+static int ports_of(struct netns_arg *a, int fd, const char *what,
+		    uint64_t inode, struct tcpstat_err *e)
+{
+	struct reading ports = { .view = VIEW_PORTS };
+	struct port_row *p;
+	size_t i;
+	int ret;
+
+	ret = read_in(a->ctx, fd, what, &ports, e);
+	for (i = 0; !ret && i < ports.nports; i++) {
+		p = reading_add_port(a->r, ports.ports[i].port);
+		if (!p) {
+			err_set(e, EXIT_RUNTIME, "out of memory");
+			ret = EXIT_RUNTIME;
+			break;
+		}
+		*p = ports.ports[i];
+		p->netns = inode;
+	}
+	reading_free(&ports);
+	return ret;
+}
+
 static int one_netns(void *p, uint64_t inode, const char *path,
 		     struct tcpstat_err *e)
 {
@@ -366,6 +390,8 @@ static int one_netns(void *p, uint64_t inode, const char *path,
 		return 0;	/* gone meanwhile */
 	snprintf(what, sizeof(what), "--all-netns --source netlink: %s", path);
 	ret = read_in(a->ctx, fd, what, &one, e);
+	if (!ret && a->r->netns_ports)
+		ret = ports_of(a, fd, what, inode, e);
 	close(fd);
 	if (ret)
 		return ret;
@@ -386,9 +412,11 @@ static int netlink_read(struct source_ctx *ctx, struct reading *r,
 	int ret;
 
 	if (r->view == VIEW_NETNS) {
-		ret = nsinfo_each(ctx->proc_root, one_netns, &a, e);
-		if (!ret)
+		ret = nsinfo_each(ctx, one_netns, &a, e);
+		if (!ret) {
 			reading_sort(r);
+			reading_link_ports(r);
+		}
 		return ret;
 	}
 	ret = open_pid_ns(ctx, e);

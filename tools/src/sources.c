@@ -13,6 +13,7 @@ static const struct source_ops *const ops[SOURCE_COUNT] = {
 
 void source_ctx_init(struct source_ctx *ctx)
 {
+	ctx->host_root = "/";
 	ctx->proc_root = "/proc";
 	ctx->pid = 0;
 	ctx->file = NULL;

@@ -22,7 +22,13 @@ enum tcpstat_source {
 };
 
 struct source_ctx {
-	const char *proc_root;	/* "/proc", or $TCPSTAT_PROC_ROOT */
+	/*
+	 * Where host paths are read: host_root ("/", or --host-root) holds
+	 * run/netns, var/log/pods, the runtimes' state; proc_root is
+	 * host_root's proc, unless $TCPSTAT_PROC_ROOT names another (tests).
+	 */
+	const char *host_root;
+	const char *proc_root;
 	int pid;		/* --pid, or 0 for our own namespace */
 	const char *file;	/* --file, "-" for stdin, or NULL */
 	int nsfd;		/* netlink: PID's namespace, once opened; or -1 */

@@ -2,6 +2,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "util.h"
@@ -55,6 +56,19 @@ int proc_path(char *buf, size_t size, const char *root, int pid, const char *res
 		n = snprintf(buf, size, "%s/%d/%s", root, pid, rest);
 	else
 		n = snprintf(buf, size, "%s/%s", root, rest);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+int rooted_path(char *buf, size_t size, const char *root, const char *path)
+{
+	size_t len = strlen(root);
+	int n;
+
+	while (len > 1 && root[len - 1] == '/')
+		len--;
+	if (len == 1 && root[0] == '/')
+		len = 0;
+	n = snprintf(buf, size, "%.*s%s", (int)len, root, path);
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 

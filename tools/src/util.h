@@ -38,6 +38,9 @@ void quote_max(char *dst, size_t size, const char *s, size_t len, size_t max);
 /* "/proc/PID/rest" or "/proc/rest" (pid 0) under root into buf; -1 if too long. */
 int proc_path(char *buf, size_t size, const char *root, int pid, const char *rest);
 
+/* root (a host root, "/" or a directory) and an absolute path, joined; -1 if too long. */
+int rooted_path(char *buf, size_t size, const char *root, const char *path);
+
 /* 0 if pid is 0 or root/PID exists; else EXIT_RUNTIME with *e set. */
 int check_pid(const char *root, int pid, struct tcpstat_err *e);
 
