@@ -96,12 +96,20 @@ static void json_str(struct json *j, const char *key, const char *v)
 		json_string(j, key, v);
 }
 
-static void json_owner(struct json *j, const struct netns_owner *w)
+/* Always there: a namespace no process of which could be seen is unknown. */
+static void json_owner(struct json *j, const struct netns_row *n)
 {
+	const struct netns_owner *w = &n->owner;
 	unsigned int i;
 
 	json_open_object(j, "owner");
-	json_string(j, "kind", owner_kind_name((enum owner_kind)w->kind));
+	json_string(j, "kind", owner_kind_name(n->have_owner ?
+					       (enum owner_kind)w->kind :
+					       OWNER_UNKNOWN));
+	if (!n->have_owner) {
+		json_close_object(j);
+		return;
+	}
 	switch (w->kind) {
 	case OWNER_POD:
 		json_str(j, "namespace", w->pod_namespace);
@@ -159,8 +167,7 @@ static void json_netns(struct json *j, const char *key, const struct render *rc,
 		for (k = 0; k < n->nnames; k++)
 			json_string(j, NULL, n->names[k]);
 		json_close_array(j);
-		if (n->have_owner)
-			json_owner(j, &n->owner);
+		json_owner(j, n);
 		json_families(j, n->fam);
 		if (r->netns_ports)
 			json_ports(j, "ports", rc, n->port_first, n->nports, keep);
@@ -458,7 +465,8 @@ static void join_names(char *buf, const struct netns_row *n)
 
 /*
  * Who owns a namespace, in a few words for a terminal: "pod NS/NAME
- * [containers]", "container RUNTIME NAME", "service UNIT", "host", or "-";
+ * [containers]", "container RUNTIME NAME", "service UNIT", "host" or
+ * "unknown";
  * every name read from files escaped.
  */
 static void owner_words(char *buf, const struct netns_row *n)
@@ -468,11 +476,7 @@ static void owner_words(char *buf, const struct netns_row *n)
 	size_t len = 0;
 	unsigned int i;
 
-	if (!n->have_owner) {
-		strcpy(buf, "-");
-		return;
-	}
-	switch (w->kind) {
+	switch (n->have_owner ? w->kind : OWNER_UNKNOWN) {
 	case OWNER_POD:
 		len = (size_t)snprintf(text, sizeof(text), "pod %s/%s",
 				       w->pod_namespace, w->pod_name);
