@@ -42,6 +42,8 @@ struct board {
 	unsigned long reads, bad_reads, churned, namespaces, ns_bad, held;
 	unsigned long ns_judged;	/* namespaces whose reading was judged */
 	char bad[256];			/* the first bad read, for the log */
+	int ns_told;			/* ns_detail is written */
+	char ns_detail[512];		/* the first namespace miscounted */
 };
 
 static struct board *board;
@@ -256,6 +258,7 @@ static int count_self(const struct counts *expect)
 {
 	long deadline = now_ms() + WATCHDOG_MS, tw;
 	struct counts seen;
+	char want[160];
 	unsigned long g;
 	int err;
 
@@ -270,7 +273,15 @@ static int count_self(const struct counts *expect)
 		}
 		if (tw != sockstat_tw())
 			continue;	/* a timewait socket went meanwhile */
-		return counts_match(expect, &seen, tw) ? 0 : 2;
+		if (counts_match(expect, &seen, tw))
+			return 0;
+		snprintf(want, sizeof(want), "%s", counts_str(expect));
+		if (!__sync_lock_test_and_set(&board->ns_told, 1))
+			snprintf(board->ns_detail, sizeof(board->ns_detail),
+				 "made %s (%lu timewait), read %s, sockstat tw %ld",
+				 want, expect->tw_time_wait + expect->tw_fin_wait2,
+				 counts_str(&seen), tw);
+		return 2;
 	}
 	return 4;
 }
@@ -466,6 +477,8 @@ static void finish(struct __test_metadata *_metadata, FIXTURE_DATA(churn) * self
 	       board->ns_judged, board->ns_bad);
 	if (board->bad[0])
 		TH_LOG("first problem: %s", board->bad);
+	if (board->ns_told)
+		TH_LOG("first namespace miscounted: %s", board->ns_detail);
 	ASSERT_LT(0UL, board->reads);
 	ASSERT_LT(0UL, board->churned);
 	ASSERT_LT(0UL, board->ns_judged);

@@ -179,7 +179,7 @@ t_version() {
 	v=$(cat /sys/module/tcpstat/version)
 	"$TCPSTAT" --version >"$tmp/v" || return 1
 	[ "$(sed -n 2p "$tmp/v")" = "tcpstat.ko $v (loaded)" ] || { cat "$tmp/v"; return 1; }
-	[ "$(sed -n 1p "$tmp/v")" = "tcpstat $v" ] || { cat "$tmp/v"; return 1; }
+	[ "$(sed -n 1p "$tmp/v")" = "ktcpstat $v" ] || { cat "$tmp/v"; return 1; }
 }
 
 module_unload() { rmmod tcpstat; }

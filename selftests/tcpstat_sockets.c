@@ -143,6 +143,58 @@ static int fail(const char *what)
 	return -1;
 }
 
+/* The local port of a socket (sin_port and sin6_port share their place). */
+static int local_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len))
+		return -1;
+	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+/*
+ * The state /proc/net/tcp or tcp6 shows for the connection from local port
+ * lport to remote port rport, or -1 if there is none: the kernel's own
+ * account, asked where no descriptor is left to ask (a timewait socket
+ * shows its substate).
+ */
+static int procfs_state(int lport, int rport)
+{
+	static const char *const files[] = { "/proc/net/tcp", "/proc/net/tcp6" };
+	unsigned int i, l, r, st;
+	char line[512];
+	int state = -1;
+	FILE *f;
+
+	for (i = 0; i < 2 && state < 0; i++) {
+		f = fopen(files[i], "re");
+		if (!f)
+			continue;
+		while (state < 0 && fgets(line, sizeof(line), f))
+			if (sscanf(line, " %*u: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%x %x",
+				   &l, &r, &st) == 3 &&
+			    (int)l == lport && (int)r == rport)
+				state = (int)st;
+		fclose(f);
+	}
+	return state;
+}
+
+/* Until the connection lport -> rport is in state (-1: gone). */
+static int wait_procfs_state(int lport, int rport, int state)
+{
+	long deadline = now_ms() + WATCHDOG_MS;
+
+	while (procfs_state(lport, rport) != state) {
+		if (now_ms() > deadline)
+			return -1;
+		sleep_ms(5);
+	}
+	return 0;
+}
+
 /* A connected pair over a fresh connection to listener lfd:port. */
 static int tcp_pair(const struct fam *f, int lfd, int port, int sndbuf,
 		    int rcvbuf, int *cfd, int *sfd)
@@ -373,7 +425,7 @@ int make_fin_wait2(const struct fam *f, int n, struct counts *expect)
 static int closed_by_client(const struct fam *f, int n, bool server_closes,
 			    struct counts *expect)
 {
-	int lfd, port, c, s;
+	int lfd, port, cport, c, s;
 
 	lfd = listener_counted(f, 128, 0, &port, expect);
 	if (lfd < 0)
@@ -381,13 +433,23 @@ static int closed_by_client(const struct fam *f, int n, bool server_closes,
 	while (n--) {
 		if (tcp_pair(f, lfd, port, 0, 0, &c, &s))
 			return -1;
-		if (half_close(c))
+		cport = local_port(c);
+		if (cport < 0 || half_close(c))
 			return -1;
 		close(c);
 		if (wait_state(s, TCPSTAT_CLOSE_WAIT))
 			return fail("peer to CLOSE_WAIT");
 		if (server_closes) {
+			/*
+			 * The server's FIN, the client's ACK and the server's
+			 * end may wait for a softirq on a busy machine: until
+			 * then the client is a timewait socket in FIN_WAIT2
+			 * and the server is in LAST_ACK.
+			 */
 			close(s);
+			if (wait_procfs_state(cport, port, TCPSTAT_TIME_WAIT) ||
+			    wait_procfs_state(port, cport, -1))
+				return fail("to TIME_WAIT, the peer gone");
 			expect->n[TCPSTAT_TIME_WAIT]++;
 			expect->tw_time_wait++;
 		} else {
