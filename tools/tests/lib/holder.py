@@ -10,6 +10,7 @@ the second line, "expect" followed by the JSON object.
 import json
 import os
 import socket
+import struct
 import sys
 import time
 
@@ -20,6 +21,14 @@ EXPECT = {
     "LAST_ACK": 0, "LISTEN": 7, "CLOSING": 0,
 }
 held = []
+# The kernel's numbers of the states, as /proc/net/tcp shows them.
+STATE_NUMBERS = {
+    1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1",
+    5: "FIN_WAIT2", 6: "TIME_WAIT", 7: "CLOSE", 8: "CLOSE_WAIT",
+    9: "LAST_ACK", 10: "LISTEN", 11: "CLOSING",
+}
+# Only against a hang: every wait here is for an event.
+WATCHDOG = 120
 
 
 def keep(*socks):
@@ -53,9 +62,34 @@ def pair(lsock, addr):
 
 
 def wait_eof(s):
-    s.settimeout(5)
+    s.settimeout(WATCHDOG)
     if s.recv(1) != b"":
         sys.exit("holder: expected EOF")
+
+
+def wait_for(what, done):
+    """Poll done() until true: an event awaited, the deadline a watchdog."""
+    deadline = time.monotonic() + WATCHDOG
+    while not done():
+        if time.monotonic() > deadline:
+            sys.exit("holder: gave up waiting for " + what)
+        time.sleep(0.01)
+
+
+def accept_queue(lsock):
+    """A listener's accept queue length: tcp_info's tcpi_unacked."""
+    info = lsock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
+    return struct.unpack_from("I", info, 24)[0]
+
+
+def kernel_counts():
+    """The namespace's sockets by state, from /proc/net/tcp and tcp6."""
+    counts = dict.fromkeys(EXPECT, 0)
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(name) as f:
+            for line in f.readlines()[1:]:
+                counts[STATE_NUMBERS[int(line.split()[3], 16)]] += 1
+    return counts
 
 
 def main():
@@ -64,8 +98,9 @@ def main():
     lc = listener(V6)
     ld = listener(("::", socket.AF_INET6), v6only=False)
     le = listener(V4, backlog=0)
-    lf = listener(V4, defer=60)
-    lg = listener(V6, defer=60)
+    # A long deferral: the request sockets (SYN_RECV) outlive the tests.
+    lf = listener(V4, defer=1 << 30)
+    lg = listener(V6, defer=1 << 30)
 
     # ESTABLISHED: 3 pairs over IPv4, 2 over IPv6, 1 v4-mapped = 12.
     for _ in range(3):
@@ -78,8 +113,10 @@ def main():
     # client whose SYNs the listener drops stays in SYN_SENT.
     c = keep(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
     c.connect(("127.0.0.1", port(le)))
-    time.sleep(0.1)
+    wait_for("the accept queue to fill", lambda: accept_queue(le) == 1)
     c = keep(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+    # As many SYNs as may be: hours in SYN_SENT, not the default 2 minutes.
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_SYNCNT, 127)
     c.setblocking(False)
     if c.connect_ex(("127.0.0.1", port(le))) != 115:    # EINPROGRESS
         sys.exit("holder: expected a pending connect")
@@ -109,7 +146,10 @@ def main():
     b = keep(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
     b.bind(("127.0.0.1", 0))
 
-    time.sleep(0.2)
+    # The last FINs and ACKs may wait for a softirq: ready once the kernel's
+    # own account is the expected one.  (The TIME_WAIT sockets expire 60 s
+    # later: tests/run counts them by sockstat at each comparison.)
+    wait_for("the sockets to settle", lambda: kernel_counts() == EXPECT)
     print("ready", os.getpid(), flush=True)
     print("expect", json.dumps(EXPECT, separators=(",", ":")), flush=True)
     sys.stdin.read()
