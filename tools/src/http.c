@@ -588,7 +588,7 @@ static enum MHD_Result on_accept(void *cls, const struct sockaddr *sa,
 	struct gen *g = cls;
 	struct http *h = g->h;
 	unsigned char key[16];
-	unsigned int same = 0;
+	unsigned int same = 0, nopen;
 	const char *why = NULL;
 	char text[INET6_ADDRSTRLEN];
 	struct conn *k;
@@ -602,10 +602,11 @@ static enum MHD_Result on_accept(void *cls, const struct sockaddr *sa,
 		why = "--web.max-connections";
 	else if (same >= h->o->max_conns_per_ip)
 		why = "--web.max-connections-per-ip";
+	nopen = h->nconns;
 	pthread_mutex_unlock(&h->lock);
 	if (why)
 		http_log("refused a connection from %s: %u open, %u from it (%s)",
-			 key_text(key, text, sizeof(text)), h->nconns, same, why);
+			 key_text(key, text, sizeof(text)), nopen, same, why);
 	return why ? MHD_NO : MHD_YES;
 }
 

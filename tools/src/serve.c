@@ -107,8 +107,9 @@ int serve(const struct serve_opts *o, struct tcpstat_err *e)
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	say_module_missing(o);
 	ret = http_start(&o->http, scrape, &x, &h, e);
+	if (!ret)
+		say_module_missing(o);
 	while (!ret && !sigwait(&sigs, &sig) && sig == SIGHUP)
 		http_reload(h);
 	if (!ret)
