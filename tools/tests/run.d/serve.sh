@@ -26,7 +26,7 @@ py()
 PYLIB='
 import socket, sys, time, select, os
 host, port = sys.argv[1].strip("[]"), int(sys.argv[2])
-END = time.time() + 110		# under the test watchdog
+END = time.time() + 100		# under the test watchdog
 
 def connect(src="127.0.0.1", rcvbuf=0):
     s = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
@@ -34,7 +34,7 @@ def connect(src="127.0.0.1", rcvbuf=0):
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
     if ":" not in host:
         s.bind((src, 0))
-    s.settimeout(110)
+    s.settimeout(60)
     s.connect((host, port))
     return s
 
@@ -397,6 +397,9 @@ if scrape() != 200:
     sys.exit("a scrape from 127.0.0.2 failed after the flood")
 for s in socks:
     until_eof(s)
+# Closed by the exporter's deadline, not by its end.
+if scrape() != 200:
+    sys.exit("a scrape from 127.0.0.2 failed after the flood")
 EOF
 	wait_for grep -q "messages suppressed" "$W/serve.err"
 	(($(wc -l < "$W/serve.err") < 100)) || fail "$(wc -l < "$W/serve.err") lines logged"
@@ -432,6 +435,9 @@ while socks:
             s.send(b"a")
         except OSError:
             socks.remove(s)
+# Closed by the exporter's deadline, not by its end.
+if scrape() != 200:
+    sys.exit("a scrape from 127.0.0.2 failed after the tricklers")
 EOF
 	serve_stop
 }
