@@ -101,8 +101,9 @@ help:
 # `make install` installs the module for KERNELRELEASE (modules_install,
 # then depmod) into /lib/modules/<release>/updates/dkms/, the one place
 # DKMS puts it too on Debian and Ubuntu, so a host that used both holds one
-# copy; then the reader, its man page and the exporter's systemd unit (not
-# enabled).  Nothing loads the module at boot: see the README.  DESTDIR and
+# copy; then the reader, its man page, the exporter's systemd units (not
+# enabled), its --all-netns drop-in and the Prometheus rules, under
+# share/ktcpstat.  Nothing loads the module at boot: see the README.  DESTDIR and
 # PREFIX apply to everything; INSTALL_MOD_PATH (default: DESTDIR) to the
 # module.  `make uninstall` removes exactly what `make install` added.
 

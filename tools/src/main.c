@@ -43,7 +43,8 @@ struct opts {
 	long long interval_ns;	/* 0: one reading */
 	unsigned long long count;	/* 0: no limit */
 	int verbose;
-	const char *serve;	/* --serve [ADDR:]PORT, or NULL */
+	int serve;		/* --serve or any --web.* option */
+	struct http_opts http;	/* --web.*, and --serve's address */
 	uint8_t keep[65536 / 8];	/* --port, one bit per port */
 	int ports_given;
 	int netns_ports;	/* --all-netns with --ports (or --port) */
@@ -62,25 +63,47 @@ static void usage(FILE *f)
 "      --families          by address family (inet, inet6) and state\n"
 "      --ports             per listening port: queues and connections\n"
 "      --port=N            only port N (repeatable; implies --ports)\n"
-"      --all-netns         every network namespace, by family and state\n"
+"      --all-netns         every network namespace, by family and state, with\n"
+"                          who owns it (pod, container, service, host); with\n"
+"                          --ports (or --port), each namespace's ports too\n"
 "\n"
 "Source:\n"
 "  -s, --source=SOURCE     auto (default), module, netlink or procfs\n"
 "  -p, --pid=PID           read the network namespace of process PID\n"
 "      --file=FILE         parse a saved copy of the module's file (- for stdin)\n"
+"      --host-root=DIR     the host's / is mounted at DIR (a containerised\n"
+"                          reader): /proc, /run/netns and the runtimes' files\n"
+"                          are read there (default /)\n"
 "\n"
 "Output:\n"
 "      --format=FORMAT     json (default), prometheus or text\n"
 "      --pretty            indent JSON, one key per line\n"
-"  -o, --output=PATH       replace PATH atomically with each reading\n"
+"  -o, --output=PATH       replace PATH atomically with each reading (a FIFO or\n"
+"                          a character device is written to instead)\n"
+"      --netns-ports-max=N  in Prometheus text, at most N ports per namespace\n"
+"                          (0: all, the default); tcpstat_netns_ports_omitted\n"
+"                          counts the rest\n"
 "\n"
 "Repetition:\n"
 "  -i, --interval=SECONDS  a reading every SECONDS (fractional, > 0)\n"
 "  -c, --count=N           stop after N readings (with --interval)\n"
 "\n"
-"Exporter:\n"
+"Exporter (any --web option implies --serve):\n"
 "      --serve[=[ADDR:]PORT]  serve /metrics to Prometheus (default "
 TCPSTAT_SERVE_DEFAULT ")\n"
+"      --web.listen-address=ADDR:PORT  listen there too (repeatable):\n"
+"                          IPV4:PORT, [IPV6]:PORT, or :PORT for every address\n"
+"      --web.systemd-socket  use the sockets systemd passes instead\n"
+"      --web.telemetry-path=PATH  where the metrics are (default /metrics)\n"
+"      --web.config.file=FILE  TLS, basic auth and headers (exporter-toolkit's\n"
+"                          web configuration); SIGHUP reads it again\n"
+"      --web.max-requests=N  scrapes at once, beyond which 503 (default 40;\n"
+"                          0: no limit)\n"
+"      --web.max-connections=N  connections at once (default 64)\n"
+"      --web.max-connections-per-ip=N  from one address (default 8)\n"
+"      --web.read-timeout=SECONDS  to receive a whole request (default 10)\n"
+"      --web.idle-timeout=SECONDS  between requests on a connection, or\n"
+"                          with nothing moving (default 120)\n"
 "\n"
 "  -v, --verbose           tell on stderr which source is used\n"
 "  -h, --help              print this help and exit\n"
@@ -89,7 +112,7 @@ TCPSTAT_SERVE_DEFAULT ")\n"
 "auto reads the module's file if it exists, else asks sock_diag, else reads\n"
 "/proc/net/tcp and /proc/net/tcp6; it decides again at every reading.\n"
 "\n"
-"Environment: TCPSTAT_PROC_ROOT replaces /proc (default /proc).\n"
+"Environment: TCPSTAT_PROC_ROOT replaces /proc (default /proc, or DIR/proc).\n"
 "Exit status: 0 success, 1 runtime failure, 2 usage error or bad input.\n"
 "See " PROG "(8).\n", f);
 }
@@ -204,6 +227,9 @@ static void set_view(struct opts *o, enum view v, const char *opt)
 enum {
 	OPT_FILE = 256, OPT_FORMAT, OPT_PRETTY, OPT_FAMILIES, OPT_PORTS,
 	OPT_PORT, OPT_ALL_NETNS, OPT_SERVE, OPT_HOST_ROOT, OPT_NETNS_PORTS_MAX,
+	OPT_WEB_LISTEN, OPT_WEB_SYSTEMD,
+	OPT_WEB_PATH, OPT_WEB_CONFIG, OPT_WEB_MAX_REQUESTS, OPT_WEB_MAX_CONNS,
+	OPT_WEB_MAX_CONNS_IP, OPT_WEB_READ_TIMEOUT, OPT_WEB_IDLE_TIMEOUT,
 };
 
 static const char short_opts[] = ":s:p:o:i:c:vhV";
@@ -218,17 +244,47 @@ static const struct option long_opts[] = {
 	{ "interval",	required_argument,	NULL, 'i' },
 	{ "count",	required_argument,	NULL, 'c' },
 	{ "families",	no_argument,		NULL, OPT_FAMILIES },
-	{ "ports",	no_argument,		NULL, OPT_PORTS },
 	{ "port",	required_argument,	NULL, OPT_PORT },
+	{ "ports",	no_argument,		NULL, OPT_PORTS },
 	{ "all-netns",	no_argument,		NULL, OPT_ALL_NETNS },
 	{ "host-root",	required_argument,	NULL, OPT_HOST_ROOT },
 	{ "netns-ports-max", required_argument,	NULL, OPT_NETNS_PORTS_MAX },
 	{ "serve",	optional_argument,	NULL, OPT_SERVE },
+	{ "web.listen-address",	required_argument, NULL, OPT_WEB_LISTEN },
+	{ "web.systemd-socket",	no_argument,	NULL, OPT_WEB_SYSTEMD },
+	{ "web.telemetry-path",	required_argument, NULL, OPT_WEB_PATH },
+	{ "web.config.file",	required_argument, NULL, OPT_WEB_CONFIG },
+	{ "web.max-requests",	required_argument, NULL, OPT_WEB_MAX_REQUESTS },
+	{ "web.max-connections", required_argument, NULL, OPT_WEB_MAX_CONNS },
+	{ "web.max-connections-per-ip", required_argument, NULL,
+	  OPT_WEB_MAX_CONNS_IP },
+	{ "web.read-timeout",	required_argument, NULL, OPT_WEB_READ_TIMEOUT },
+	{ "web.idle-timeout",	required_argument, NULL, OPT_WEB_IDLE_TIMEOUT },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* A prefix of more than one long option, none of them exactly. */
+static void ambiguous(const char *opt)
+{
+	size_t len = strcspn(opt + 2, "="), n = 0, i;
+	char list[512] = "";
+
+	for (i = 0; long_opts[i].name; i++) {
+		if (strncmp(long_opts[i].name, opt + 2, len))
+			continue;
+		if (strlen(long_opts[i].name) == len)
+			return;
+		n++;
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+			 " '--%s'", long_opts[i].name);
+	}
+	if (n > 1)
+		usage_error("option '%.*s' is ambiguous; possibilities:%s",
+			    (int)(len + 2), opt, list);
+}
 
 /*
  * getopt_long() leaves optopt at the character of an unknown short option
@@ -251,6 +307,8 @@ static void bad_option(int c, char **argv)
 	if (optopt)
 		usage_error("option '%.*s' doesn't allow an argument",
 			    (int)strcspn(opt, "="), opt);
+	if (is_long)
+		ambiguous(opt);
 	usage_error("unrecognized option '%s'", opt);
 }
 
@@ -261,7 +319,66 @@ static const char *serve_arg(int argc, char **argv)
 		return optarg;
 	if (optind < argc && argv[optind][0] != '-')
 		return argv[optind++];
-	return TCPSTAT_SERVE_DEFAULT;
+	return NULL;
+}
+
+/* One more address to listen on; --serve's may be a bare port. */
+static void add_listen(struct opts *o, const char *opt, const char *arg)
+{
+	struct http_opts *h = &o->http;
+
+	if (h->nlisten == HTTP_LISTEN_MAX)
+		usage_error("%s: at most %d addresses", opt, HTTP_LISTEN_MAX);
+	if (http_parse_listen(arg, !strcmp(opt, "--serve"), &h->listen[h->nlisten]))
+		usage_error("%s: '%s' is not %sIPV4:PORT, [IPV6]:PORT or :PORT (literal addresses)",
+			    opt, arg, strcmp(opt, "--serve") ? "" : "PORT, ");
+	h->nlisten++;
+}
+
+static void web_option(struct opts *o, int c, const char *arg)
+{
+	struct http_opts *h = &o->http;
+
+	o->serve = 1;
+	switch (c) {
+	case OPT_WEB_LISTEN:
+		add_listen(o, "--web.listen-address", arg);
+		break;
+	case OPT_WEB_SYSTEMD:
+		h->systemd_socket = 1;
+		break;
+	case OPT_WEB_PATH:
+		if (arg[0] != '/')
+			usage_error("--web.telemetry-path: '%s' does not start with /",
+				    arg);
+		h->telemetry_path = arg;
+		break;
+	case OPT_WEB_CONFIG:
+		if (!*arg)
+			usage_error("--web.config.file: empty file name");
+		h->webconfig_file = arg;
+		break;
+	case OPT_WEB_MAX_REQUESTS:
+		h->max_requests = (unsigned int)parse_number("--web.max-requests",
+							     arg, 0, 100000);
+		break;
+	case OPT_WEB_MAX_CONNS:
+		h->max_conns = (unsigned int)parse_number("--web.max-connections",
+							  arg, 1, 100000);
+		break;
+	case OPT_WEB_MAX_CONNS_IP:
+		h->max_conns_per_ip = (unsigned int)parse_number(
+			"--web.max-connections-per-ip", arg, 1, 100000);
+		break;
+	case OPT_WEB_READ_TIMEOUT:
+		h->read_timeout = (unsigned int)parse_number("--web.read-timeout",
+							     arg, 1, 86400);
+		break;
+	case OPT_WEB_IDLE_TIMEOUT:
+		h->idle_timeout = (unsigned int)parse_number("--web.idle-timeout",
+							     arg, 1, 86400);
+		break;
+	}
 }
 
 /* Options --serve has no use for. */
@@ -293,6 +410,26 @@ static void check_serve(const struct opts *o, unsigned int given)
 	if (!source_can(o->source, o->view))
 		usage_error("--all-netns: --source %s cannot read it",
 			    source_name(o->source));
+	if (o->http.systemd_socket && o->http.nlisten)
+		usage_error("--web.systemd-socket takes its sockets from systemd: it excludes listen addresses");
+}
+
+static void exit_flushed(void) __attribute__((noreturn));
+
+/* What --help and --version printed reached stdout, or exit 1 saying so. */
+static void exit_flushed(void)
+{
+	int failed = ferror(stdout);
+
+	errno = 0;
+	if (fflush(stdout) || failed) {
+		if (errno)
+			fprintf(stderr, PROG ": write error: %s\n", strerror(errno));
+		else
+			fputs(PROG ": write error\n", stderr);
+		exit(EXIT_RUNTIME);
+	}
+	exit(EXIT_OK);
 }
 
 static void check_combination(const struct opts *o, int has_count)
@@ -331,7 +468,7 @@ static void print_version(void)
 	}
 	if (f)
 		fclose(f);
-	exit(fflush(stdout) ? EXIT_RUNTIME : EXIT_OK);
+	exit_flushed();
 }
 
 static void parse_args(int argc, char **argv, struct opts *o)
@@ -404,15 +541,23 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			o->out.netns_ports_max = (unsigned int)parse_number(
 				"--netns-ports-max", optarg, 0, 65536);
 			break;
-		case OPT_SERVE:
-			o->serve = serve_arg(argc, argv);
+		case OPT_SERVE: {
+			const char *arg = serve_arg(argc, argv);
+
+			o->serve = 1;
+			if (arg)
+				add_listen(o, "--serve", arg);
+			break;
+		}
+		case OPT_WEB_LISTEN ... OPT_WEB_IDLE_TIMEOUT:
+			web_option(o, c, optarg);
 			break;
 		case 'v':
 			o->verbose = 1;
 			break;
 		case 'h':
 			usage(stdout);
-			exit(fflush(stdout) ? EXIT_RUNTIME : EXIT_OK);
+			exit_flushed();
 		case 'V':
 			print_version();
 			break;
@@ -434,6 +579,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		usage_error("--file reads one file: it excludes --all-netns --ports");
 	if (o->ports_given)
 		o->out.keep = o->keep;
+	if (o->serve && !o->http.nlisten && !o->http.systemd_socket)
+		add_listen(o, "--serve", TCPSTAT_SERVE_DEFAULT);
 	if (o->serve)
 		check_serve(o, given);
 	else
@@ -625,6 +772,14 @@ int main(int argc, char **argv)
 		.source = SOURCE_AUTO,
 		.out.format = FORMAT_JSON,
 		.view = VIEW_STATES,
+		.http = {
+			.telemetry_path = "/metrics",
+			.max_requests = 40,
+			.max_conns = 64,
+			.max_conns_per_ip = 8,
+			.read_timeout = 10,
+			.idle_timeout = 120,
+		},
 	};
 	struct tcpstat_err e;
 	const char *root;
@@ -649,14 +804,17 @@ int main(int argc, char **argv)
 	ret = prepare(&o, &e);
 	if (!ret && o.serve) {
 		struct serve_opts so = {
-			.listen = o.serve,
+			.http = o.http,
 			.source = o.source,
 			.ctx = &o.ctx,
 			.all_netns = o.view == VIEW_NETNS,
 			.keep = o.ports_given ? o.keep : NULL,
+			.netns_ports_max = o.out.netns_ports_max,
 			.verbose = o.verbose,
 		};
 
+		so.http.all_netns = so.all_netns;
+		so.http.verbose = o.verbose;
 		ret = serve(&so, &e);
 	} else if (!ret) {
 		if (o.interval_ns)

@@ -175,6 +175,36 @@ t_drops_wrap_netns()
 		{ show; fail "drops per second across the wrap"; }
 }
 
+# The exporter under --all-netns: every namespace's states, owner and
+# ports, the view up, promtool content.
+t_serve_all_netns()
+{
+	need curl promtool
+	exporter_root
+	cp "$NP_ROOT"/tcpstat_netns "$NP_ROOT"/tcpstat_netns_ports "$W/root/"
+	serve_start 127.0.0.1:0 --all-netns --source module --host-root "$W" \
+		--netns-ports-max 1
+	[[ $(status "$url/metrics") == 200 ]] || fail "GET /metrics: not 200"
+	promtool check metrics < "$W/body" > "$W/promtool" 2>&1 ||
+		{ cat "$W/promtool"; fail "promtool check metrics failed"; }
+	for want in 'tcpstat_up{view="netns"} 1' \
+		    'tcpstat_netns_sockets{netns="4026532164",family="inet",state="CLOSE_WAIT"} 1' \
+		    'tcpstat_netns_info{netns="4026532200",owner="unknown"} 1' \
+		    'tcpstat_netns_port_accept_queue{netns="4026532164",port="8080"} 1' \
+		    'tcpstat_netns_port_drops_total{netns="4026532164",port="8080"} 4294967295' \
+		    'tcpstat_netns_ports_omitted 1'; do
+		grep -qxF "$want" "$W/body" || { cat "$W/body"; fail "no '$want'"; }
+	done
+	# The exporter's text is the one-shot reader's, the same files read.
+	grep '^tcpstat_netns_' "$W/body" > "$W/served"
+	TCPSTAT_PROC_ROOT=$W/root tc --all-netns --ports --source module \
+		--host-root "$W" --netns-ports-max 1 --format prometheus
+	grep '^tcpstat_netns_' "$W/out" | grep -v '_total{netns=' > "$W/oneshot"
+	grep -v '_total{netns=' "$W/served" > "$W/served.values"
+	expect_file "$W/oneshot" "$W/served.values"
+	serve_stop
+}
+
 # ---------------------------------------------------------------------------
 # End to end on lib/fakehost.sh's host root.
 
@@ -311,6 +341,31 @@ t_owner_e2e_rates()
 		"$W/out" > /dev/null || fail "rates without counters"
 }
 
+# The exporter on the fake host: the owners and the pod's counters served.
+t_owner_e2e_serve()
+{
+	need curl
+	fakehost '
+		"$TCPSTAT" --serve 127.0.0.1:0 --all-netns --host-root "$ROOT" \
+			2> "$ROOT/../serve.err" &
+		pid=$!
+		n=0
+		until grep -q "^ktcpstat: serving http://" "$ROOT/../serve.err"; do
+			kill -0 $pid || exit 1
+			n=$((n + 1)); [ $n -lt 2400 ] || exit 1
+			sleep 0.05
+		done
+		url=$(sed -n "s|^ktcpstat: serving \(http://[^/]*\)/.*|\1|p" "$ROOT/../serve.err")
+		curl -s -m 120 -o "$ROOT/../out" "$url/metrics"
+		kill -TERM $pid
+		wait $pid'
+	grep -qxF "tcpstat_netns_info{netns=\"$(ino svc)\",owner=\"service\",unit=\"nginx.service\"} 1" "$W/out" &&
+		grep -qxF "tcpstat_netns_active_opens_total{netns=\"$(ino pod)\"} 100" "$W/out" &&
+		grep -qxF "tcpstat_netns_port_listeners{netns=\"$(ino pod)\",port=\"8080\"} 1" "$W/out" &&
+		grep -q "^tcpstat_netns_container_info{netns=\"$(ino pod)\",namespace=\"shop\"," "$W/out" ||
+		{ grep '^tcpstat_netns_\(info\|container\|active\|port_listeners\)' "$W/out"; fail "owners not served"; }
+}
+
 for f in json:json text:txt prometheus:prom; do
 	add "workload: --all-netns --ports as ${f%%:*}" t_np_format "${f%%:*}" "${f#*:}"
 done
@@ -324,3 +379,5 @@ add "workload: owners end to end, JSON names decoded exactly" t_owner_e2e_json
 add "workload: owners end to end, text escapes every control byte" t_owner_e2e_text
 add "workload: owners end to end, Prometheus labels escaped, promtool" t_owner_e2e_prometheus
 add "workload: per-namespace rates, none for a recreated namespace" t_owner_e2e_rates
+add "workload: the exporter's --all-netns, its text the one-shot reader's" t_serve_all_netns
+add "workload: the exporter serves owners and counters end to end" t_owner_e2e_serve
