@@ -12,7 +12,7 @@ KERNELRELEASE ?= $(shell uname -r)
 KERNEL_SRC ?= /lib/modules/$(KERNELRELEASE)/build
 KDIR ?= $(KERNEL_SRC)
 
-.PHONY: all module tools clean help version FORCE check check-debug demo bench \
+.PHONY: all module tools clean help version FORCE check check-debug demo bench image \
 	fuzz deb
 
 all: module tools
@@ -95,6 +95,7 @@ help:
 	@echo "install: make install [DESTDIR=] [PREFIX=/usr/local] [INSTALL_MOD_PATH=], make uninstall,"
 	@echo "         make dkms-install [DKMS_KERNELS=...], make dkms-uninstall"
 	@echo "package: make deb [DEB_VERSION=<version>]   (build/deb/: tcpstat-dkms and ktcpstat)"
+	@echo "image:   make image [IMAGE=ktcpstat:<version>] [IMAGE_ENGINE=podman|docker|buildah] [IMAGE_ARCHIVE=<file>]"
 
 # --- installation -----------------------------------------------------------
 #
@@ -212,6 +213,29 @@ endif
 	$(DEB_ENV) lintian --fail-on error --display-info \
 		$(DEB_OUT)/tcpstat_$(DEB_PKG_VERSION)_$(DEB_ARCH).changes
 	@ls -1 $(DEB_OUT)/*_$(DEB_PKG_VERSION)_*.deb
+
+# --- the container image ---------------------------------------------------
+#
+# `make image` builds the reader's image (deploy/image/Containerfile) from
+# this build, offline: FROM scratch, the binary and the libraries it loads
+# (deploy/image/stage), with the first of podman, docker or buildah found
+# (IMAGE_ENGINE= to choose), tagged $(IMAGE).  IMAGE_ARCHIVE=FILE also
+# saves it as a docker-archive tar.  The engine's storage is the machine's:
+# the tests build it in a guest only.
+
+IMAGE ?= ktcpstat:$(VERSION)
+IMAGE_ENGINE ?= $(firstword $(foreach e,podman docker buildah,$(if $(shell command -v $(e) 2>/dev/null),$(e))))
+
+image:
+	@[ -n "$(IMAGE_ENGINE)" ] || { echo "tcpstat: make image needs podman, docker or buildah (apt-get install podman)" >&2; exit 1; }
+	$(MAKE) -s tools
+	rm -rf build/image
+	deploy/image/stage tools/ktcpstat build/image/root
+	cp deploy/image/Containerfile build/image/
+	$(if $(filter buildah,$(IMAGE_ENGINE)),buildah bud,$(IMAGE_ENGINE) build) \
+		--build-arg VERSION=$(VERSION) -f build/image/Containerfile \
+		-t $(IMAGE) build/image
+	$(if $(IMAGE_ARCHIVE),$(if $(filter buildah,$(IMAGE_ENGINE)),buildah push $(IMAGE) docker-archive:$(IMAGE_ARCHIVE):$(IMAGE),$(IMAGE_ENGINE) save -o $(IMAGE_ARCHIVE) $(IMAGE)))
 
 # What kbuild generates, through kbuild when a kernel tree is there, and by
 # name in any case: package builds clean where no headers may be installed.
