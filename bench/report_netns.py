@@ -17,6 +17,7 @@ import sys
 from report import human, rows, secs, stats
 
 BASE = "cat /proc/tcpstat_netns"
+PORTS_BASE = "cat /proc/tcpstat_netns_ports"
 # label in the raw CSV: what the table calls it
 ORDER = {
     "cat /proc/tcpstat_netns": "(1) `cat /proc/tcpstat_netns`",
@@ -24,9 +25,18 @@ ORDER = {
     "tcpstat --all-netns --source netlink": "(3) `tcpstat --all-netns --source netlink`",
     "nsenter ss -tan | count x K": "(4) `nsenter -t PID -n ss -tan \\| count` × K (a shell loop)",
 }
+PORTS = {
+    "cat /proc/tcpstat_netns_ports": "(5) `cat /proc/tcpstat_netns_ports`",
+    "cat /proc/PID/net/tcpstat_ports x K": "(6) `cat /proc/PID/net/tcpstat_ports` × K (one `cat`, K files)",
+    "ktcpstat --all-netns --ports": "(7) `ktcpstat --all-netns --ports` (5, with pids, owners and counters)",
+    "owner_dump / PID x K": "(8) owner resolution alone (`owner_dump`, K namespaces)",
+}
 READS = {
     "read /proc/tcpstat_netns": "(1) in process: read /proc/tcpstat_netns",
     "read /proc/PID/net/tcpstat x K": "(2) in process: read /proc/PID/net/tcpstat × K",
+    "read /proc/tcpstat_netns_ports": "(5) in process: read /proc/tcpstat_netns_ports",
+    "read /proc/PID/net/tcpstat_ports x K": "(6) in process: read /proc/PID/net/tcpstat_ports × K",
+    "read /proc/tcpstat (seed)": "in process: read /proc/tcpstat (the seed walk)",
 }
 
 
@@ -52,6 +62,7 @@ def main(run, out):
         s["wall"].append(float(r["wall_s"]))
         s["cpu"].append(float(r["cpu_s"]))
     methods = [m for m in ORDER if any((k, m) in summary for k in ks)]
+    ports_m = [m for m in PORTS if any((k, m) in summary for k in ks)]
     reads_m = [m for m in READS if any((k, m) in inproc for k in ks)]
 
     def wall(table, k, m):
@@ -69,7 +80,7 @@ def main(run, out):
                     "cpu_median_s", "cpu_min_s", "cpu_max_s",
                     "maxrss_median_kb", "maxrss_min_kb", "maxrss_max_kb"])
         for k in ks:
-            for m in methods:
+            for m in methods + ports_m:
                 s = summary.get((k, m))
                 if s:
                     w.writerow([k, s["sockets"], per_ns(k), m, len(s["wall"]),
@@ -86,7 +97,7 @@ def main(run, out):
     # The plot: median wall time of one reading of every namespace against K.
     dat = os.path.join(out, "netns.dat")
     with open(dat, "w") as f:
-        for table, names in ((summary, methods), (inproc, reads_m)):
+        for table, names in ((summary, methods + ports_m), (inproc, reads_m)):
             for m in names:
                 f.write(f'"{m.replace("x K", "× K")}{" (in process)" if table is inproc else ""}"\n')
                 for k in ks:
@@ -98,7 +109,7 @@ def main(run, out):
     gp = f"""
 set terminal pngcairo size 1000,650 font ",10"
 set output "{os.path.join(out, 'netns.png')}"
-set title "Cost of reading every namespace's TCP state counts, {total} sockets over K namespaces ({meta['kernel']}, qemu TCG guest, {meta['date']})"
+set title "Cost of reading every namespace's TCP state counts and ports, {total} sockets over K namespaces ({meta['kernel']}, qemu TCG guest, {meta['date']})"
 set xlabel "network namespaces (K)"
 set ylabel "wall time of one reading of all K (s, median)"
 set logscale xy
@@ -106,12 +117,13 @@ set grid
 set key left top noenhanced
 set xrange [0.7:150]
 set format y "10^{{%L}}"
-plot for [i=0:{len(methods) + len(reads_m) - 1}] "{dat}" index i using 1:2 with linespoints lw 2 title columnheader(1)
+plot for [i=0:{len(methods) + len(ports_m) + len(reads_m) - 1}] "{dat}" index i using 1:2 with linespoints lw 2 title columnheader(1)
 """
     subprocess.run(["gnuplot"], input=gp, text=True, check=True)
     os.unlink(dat)
 
-    # The tables: ratios to cat /proc/tcpstat_netns per K, then in process.
+    # The tables: ratios to cat /proc/tcpstat_netns per K, then in process;
+    # the same for the ports.
     lines = []
     lines.append(f"Measured {meta['date']} on {meta['kernel']} in a qemu TCG guest "
                  f"({meta['cpus']} vCPUs, {int(meta['mem_kb']) / 1024 / 1024:.0f} GiB, "
@@ -154,6 +166,39 @@ plot for [i=0:{len(methods) + len(reads_m) - 1}] "{dat}" index i using 1:2 with 
             f"{secs(one) if one else ''} | {secs(many) if many else ''} | "
             f"{f'{many / one:.1f}×' if one and many else ''} | "
             f"{f'{one * 1e9 / n:.0f}' if one and n else ''} |")
+    if ports_m:
+        lines.append("")
+        lines.append("The ports of every namespace (4 listeners in each, the pairs' server "
+                     "sides on them); each method's time divided by the time of "
+                     "`cat /proc/tcpstat_netns_ports` at the same K.")
+        lines.append("")
+        lines.append("| method | " + " | ".join(f"K={k}" for k in ks) + " |")
+        lines.append("|---" * (len(ks) + 1) + "|")
+        for m in ports_m:
+            cells = []
+            for k in ks:
+                t, b = wall(summary, k, m), wall(summary, k, PORTS_BASE)
+                if t is None or b is None:
+                    cells.append("")
+                elif m == PORTS_BASE:
+                    cells.append(f"1 ({secs(t)})")
+                else:
+                    cells.append(f"{t / b:.1f}× ({secs(t)})")
+            lines.append(f"| {PORTS[m]} | " + " | ".join(cells) + " |")
+        lines.append("")
+        lines.append("| K | (5) one read, in process | (6) K reads, in process "
+                     "| (6) ÷ (5), in process | seed file's walk, in process "
+                     "| (5) ÷ seed walk |")
+        lines.append("|---|---|---|---|---|---|")
+        for k in ks:
+            one = wall(inproc, k, "read /proc/tcpstat_netns_ports")
+            many = wall(inproc, k, "read /proc/PID/net/tcpstat_ports x K")
+            seed = wall(inproc, k, "read /proc/tcpstat (seed)")
+            lines.append(
+                f"| {k} | {secs(one) if one else ''} | {secs(many) if many else ''} | "
+                f"{f'{many / one:.1f}×' if one and many else ''} | "
+                f"{secs(seed) if seed else ''} | "
+                f"{f'{one / seed:.2f}×' if one and seed else ''} |")
     with open(os.path.join(out, "netns.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     return lines
