@@ -79,16 +79,6 @@ static int listen_on(int family, const char *addr, int port, int backlog,
 	return fd;
 }
 
-static int local_port(int fd)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-
-	if (getsockname(fd, (struct sockaddr *)&ss, &len))
-		return -1;
-	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
-}
-
 FIXTURE(ports) {
 	struct counts expect;
 };

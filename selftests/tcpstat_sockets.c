@@ -144,7 +144,7 @@ static int fail(const char *what)
 }
 
 /* The local port of a socket (sin_port and sin6_port share their place). */
-static int local_port(int fd)
+int local_port(int fd)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);

@@ -205,6 +205,8 @@ int make_closing(const struct fam *f, int n, struct counts *expect);
 int make_all_states(const struct fam *f, int n, struct counts *expect);
 
 /* Low level pieces, for the scale and churn tests. */
+/* A socket's local port, or -1. */
+int local_port(int fd);
 int tcp_listener(const struct fam *f, const char *addr, int backlog, int rcvbuf,
 		 int *port);
 int tcp_connect(const struct fam *f, const char *addr, int port, bool nonblock,

@@ -44,22 +44,30 @@ struct result {
 	char err[256];
 };
 
+/* Feed p the input in pieces of chunk bytes, then finish it into res. */
+static void feed_all(struct modparse *p, const char *s, size_t size,
+		     size_t chunk, struct result *res)
+{
+	size_t off, n;
+
+	for (off = 0; off < size; off += n) {
+		n = size - off < chunk ? size - off : chunk;
+		if (modparse_feed(p, s + off, n))
+			break;
+	}
+	res->ret = modparse_finish(p, res->err, sizeof(res->err));
+	res->line = modparse_line(p);
+	CHECK(res->ret == 0 || res->err[0]);
+}
+
 static void module_parse(const char *s, size_t size, size_t chunk,
 			 struct reading *r, struct result *res)
 {
 	struct modparse p;
-	size_t off, n;
 
 	memset(res, 0, sizeof(*res));
 	modparse_init(&p, r);
-	for (off = 0; off < size; off += n) {
-		n = size - off < chunk ? size - off : chunk;
-		if (modparse_feed(&p, s + off, n))
-			break;
-	}
-	res->ret = modparse_finish(&p, res->err, sizeof(res->err));
-	res->line = modparse_line(&p);
-	CHECK(res->ret == 0 || res->err[0]);
+	feed_all(&p, s, size, chunk, res);
 	CHECK(res->line >= 1);
 }
 
@@ -144,20 +152,12 @@ static void netns_ports_parse(const char *s, size_t size, size_t chunk,
 			      struct reading *r, struct result *res)
 {
 	struct modparse p;
-	size_t off, n;
 
 	memset(res, 0, sizeof(*res));
 	reading_reset(r, VIEW_NETNS);
 	r->netns_ports = 1;
 	modparse_init_netns_ports(&p, r);
-	for (off = 0; off < size; off += n) {
-		n = size - off < chunk ? size - off : chunk;
-		if (modparse_feed(&p, s + off, n))
-			break;
-	}
-	res->ret = modparse_finish(&p, res->err, sizeof(res->err));
-	res->line = modparse_line(&p);
-	CHECK(res->ret == 0 || res->err[0]);
+	feed_all(&p, s, size, chunk, res);
 }
 
 static void fuzz_netns_ports(const char *s, size_t size, size_t chunk)
