@@ -136,20 +136,24 @@ plot for [i=0:{len(methods) + len(ports_m) + len(reads_m) - 1}] "{dat}" index i 
                  "`cat /proc/tcpstat_netns` at the same K (higher = slower than the module's "
                  "one walk).")
     lines.append("")
-    lines.append("| method | " + " | ".join(
-        f"K={k} ({human(per_ns(k))} per namespace)" if per_ns(k) else f"K={k}" for k in ks) + " |")
-    lines.append("|---" * (len(ks) + 1) + "|")
-    for m in methods:
-        cells = []
-        for k in ks:
-            t, b = wall(summary, k, m), wall(summary, k, BASE)
-            if t is None or b is None:
-                cells.append("")
-            elif m == BASE:
-                cells.append(f"1 ({secs(t)})")
-            else:
-                cells.append(f"{t / b:.1f}× ({secs(t)})")
-        lines.append(f"| {ORDER[m]} | " + " | ".join(cells) + " |")
+    def ratios(names, base, heads):
+        """One row per method: its time over base's at each K."""
+        lines.append("| method | " + " | ".join(heads) + " |")
+        lines.append("|---" * (len(ks) + 1) + "|")
+        for m in names:
+            cells = []
+            for k in ks:
+                t, b = wall(summary, k, m), wall(summary, k, base)
+                if t is None or b is None:
+                    cells.append("")
+                elif m == base:
+                    cells.append(f"1 ({secs(t)})")
+                else:
+                    cells.append(f"{t / b:.1f}× ({secs(t)})")
+            lines.append(f"| {ORDER.get(m) or PORTS[m]} | " + " | ".join(cells) + " |")
+
+    ratios(methods, BASE, [f"K={k} ({human(per_ns(k))} per namespace)" if per_ns(k)
+                           else f"K={k}" for k in ks])
     lines.append("")
     lines.append("| K | sockets | per namespace | created in | torn down in "
                  "| (1) one read, in process | (2) K reads, in process | (2) ÷ (1), in process "
@@ -172,19 +176,7 @@ plot for [i=0:{len(methods) + len(ports_m) + len(reads_m) - 1}] "{dat}" index i 
                      "sides on them); each method's time divided by the time of "
                      "`cat /proc/tcpstat_netns_ports` at the same K.")
         lines.append("")
-        lines.append("| method | " + " | ".join(f"K={k}" for k in ks) + " |")
-        lines.append("|---" * (len(ks) + 1) + "|")
-        for m in ports_m:
-            cells = []
-            for k in ks:
-                t, b = wall(summary, k, m), wall(summary, k, PORTS_BASE)
-                if t is None or b is None:
-                    cells.append("")
-                elif m == PORTS_BASE:
-                    cells.append(f"1 ({secs(t)})")
-                else:
-                    cells.append(f"{t / b:.1f}× ({secs(t)})")
-            lines.append(f"| {PORTS[m]} | " + " | ".join(cells) + " |")
+        ratios(ports_m, PORTS_BASE, [f"K={k}" for k in ks])
         lines.append("")
         lines.append("| K | (5) one read, in process | (6) K reads, in process "
                      "| (6) ÷ (5), in process | seed file's walk, in process "
