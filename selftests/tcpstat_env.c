@@ -74,27 +74,35 @@ int initial_netns_enter(void)
 	return setns(initial_netns, CLONE_NEWNET) ? -errno : 0;
 }
 
-int netns_fresh(void)
+int netns_lo_up(void)
 {
 	struct ifreq ifr = { .ifr_name = "lo" };
 	int fd, err = 0;
 
-	if (initial_netns < 0)
-		initial_netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (unshare(CLONE_NEWNET))
-		return -errno;
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
-		ifr.ifr_flags |= IFF_UP;
-		if (ioctl(fd, SIOCSIFFLAGS, &ifr))
-			err = -errno;
+		/* Already up needs no privilege (a container has none). */
+		if (!(ifr.ifr_flags & IFF_UP)) {
+			ifr.ifr_flags |= IFF_UP;
+			if (ioctl(fd, SIOCSIFFLAGS, &ifr))
+				err = -errno;
+		}
 	} else {
 		err = -errno;
 	}
 	close(fd);
 	return err;
+}
+
+int netns_fresh(void)
+{
+	if (initial_netns < 0)
+		initial_netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (unshare(CLONE_NEWNET))
+		return -errno;
+	return netns_lo_up();
 }
 
 int netns_deterministic(const char **what)
