@@ -169,10 +169,18 @@ int sysctl_read_long(const char *name, long *value)
 int nofile_raise(rlim_t n)
 {
 	struct rlimit rl = { n, n };
+	long nr_open;
 	char v[32];
 
-	snprintf(v, sizeof(v), "%lu", (unsigned long)n + 1024);
-	sysctl_write("fs.nr_open", v);
+	/*
+	 * fs.nr_open is the whole machine's: raised if need be, never lowered
+	 * (a later test's runtime may set RLIMIT_NOFILE to the default 2^20,
+	 * as podman does for its containers).
+	 */
+	if (sysctl_read_long("fs.nr_open", &nr_open) || nr_open < (long)n + 1024) {
+		snprintf(v, sizeof(v), "%lu", (unsigned long)n + 1024);
+		sysctl_write("fs.nr_open", v);
+	}
 	return setrlimit(RLIMIT_NOFILE, &rl) ? -errno : 0;
 }
 
