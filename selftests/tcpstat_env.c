@@ -74,27 +74,35 @@ int initial_netns_enter(void)
 	return setns(initial_netns, CLONE_NEWNET) ? -errno : 0;
 }
 
-int netns_fresh(void)
+int netns_lo_up(void)
 {
 	struct ifreq ifr = { .ifr_name = "lo" };
 	int fd, err = 0;
 
-	if (initial_netns < 0)
-		initial_netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (unshare(CLONE_NEWNET))
-		return -errno;
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
-		ifr.ifr_flags |= IFF_UP;
-		if (ioctl(fd, SIOCSIFFLAGS, &ifr))
-			err = -errno;
+		/* Already up needs no privilege (a container has none). */
+		if (!(ifr.ifr_flags & IFF_UP)) {
+			ifr.ifr_flags |= IFF_UP;
+			if (ioctl(fd, SIOCSIFFLAGS, &ifr))
+				err = -errno;
+		}
 	} else {
 		err = -errno;
 	}
 	close(fd);
 	return err;
+}
+
+int netns_fresh(void)
+{
+	if (initial_netns < 0)
+		initial_netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (unshare(CLONE_NEWNET))
+		return -errno;
+	return netns_lo_up();
 }
 
 int netns_deterministic(const char **what)
@@ -161,10 +169,18 @@ int sysctl_read_long(const char *name, long *value)
 int nofile_raise(rlim_t n)
 {
 	struct rlimit rl = { n, n };
+	long nr_open;
 	char v[32];
 
-	snprintf(v, sizeof(v), "%lu", (unsigned long)n + 1024);
-	sysctl_write("fs.nr_open", v);
+	/*
+	 * fs.nr_open is the whole machine's: raised if need be, never lowered
+	 * (a later test's runtime may set RLIMIT_NOFILE to the default 2^20,
+	 * as podman does for its containers).
+	 */
+	if (sysctl_read_long("fs.nr_open", &nr_open) || nr_open < (long)n + 1024) {
+		snprintf(v, sizeof(v), "%lu", (unsigned long)n + 1024);
+		sysctl_write("fs.nr_open", v);
+	}
 	return setrlimit(RLIMIT_NOFILE, &rl) ? -errno : 0;
 }
 

@@ -142,6 +142,8 @@ void table_counts(const struct table *t, int row, struct counts *c);
  * keeps a descriptor of the namespace it leaves, the initial one.
  */
 int netns_fresh(void);
+/* Bring the current namespace's lo up (if it is not): 0 or -errno. */
+int netns_lo_up(void);
 /*
  * open() a /proc file; the files showing every namespace are opened from
  * the initial namespace, as their rule requires (the caller must be
