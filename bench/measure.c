@@ -15,6 +15,11 @@
  *   measure --read-all REPS FILE...
  *	the same for a set of files, each read to its end, the whole set per
  *	line: "read,rep,wall_s,cpu_s".  Fails if a file reads empty.
+ *   measure --alternate REPS FILE...
+ *	each file read to its end in turn, REPS rounds, each read timed
+ *	alone: "FILE-INDEX,rep,wall_s,cpu_s" per read (index from 1).  The
+ *	files' costs are then compared under the same load, whatever the
+ *	machine does meanwhile.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -97,35 +102,61 @@ static int read_file(const char *path, int reps)
 	return 0;
 }
 
-static int read_all(int reps, int nfiles, char **files)
+/* One file read to its end: its length, or -1 (said). */
+static ssize_t read_to_end(const char *file)
 {
 	static char buf[65536];
+	ssize_t n, len = 0;
+	int fd;
+
+	fd = open(file, O_RDONLY);
+	if (fd < 0) {
+		perror(file);
+		return -1;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		len += n;
+	close(fd);
+	if (n < 0 || !len) {
+		fprintf(stderr, "measure: %s: %s\n", file,
+			n < 0 ? "read failed" : "empty");
+		return -1;
+	}
+	return len;
+}
+
+static int read_all(int reps, int nfiles, char **files)
+{
 	double w0, c0;
-	int rep, i, fd;
-	ssize_t n, len;
+	int rep, i;
 
 	for (rep = 1; rep <= reps; rep++) {
 		w0 = now(CLOCK_MONOTONIC);
 		c0 = now(CLOCK_PROCESS_CPUTIME_ID);
-		for (i = 0; i < nfiles; i++) {
-			fd = open(files[i], O_RDONLY);
-			if (fd < 0) {
-				perror(files[i]);
+		for (i = 0; i < nfiles; i++)
+			if (read_to_end(files[i]) < 0)
 				return 1;
-			}
-			len = 0;
-			while ((n = read(fd, buf, sizeof(buf))) > 0)
-				len += n;
-			close(fd);
-			if (n < 0 || !len) {
-				fprintf(stderr, "measure: %s: %s\n", files[i],
-					n < 0 ? "read failed" : "empty");
-				return 1;
-			}
-		}
 		printf("read,%d,%.9f,%.9f\n", rep, now(CLOCK_MONOTONIC) - w0,
 		       now(CLOCK_PROCESS_CPUTIME_ID) - c0);
 	}
+	return 0;
+}
+
+static int alternate(int reps, int nfiles, char **files)
+{
+	double w0, c0;
+	int rep, i;
+
+	for (rep = 1; rep <= reps; rep++)
+		for (i = 0; i < nfiles; i++) {
+			w0 = now(CLOCK_MONOTONIC);
+			c0 = now(CLOCK_PROCESS_CPUTIME_ID);
+			if (read_to_end(files[i]) < 0)
+				return 1;
+			printf("%d,%d,%.9f,%.9f\n", i + 1, rep,
+			       now(CLOCK_MONOTONIC) - w0,
+			       now(CLOCK_PROCESS_CPUTIME_ID) - c0);
+		}
 	return 0;
 }
 
@@ -137,6 +168,8 @@ int main(int argc, char **argv)
 		return read_file(argv[2], atoi(argv[3]));
 	if (argc >= 4 && !strcmp(argv[1], "--read-all"))
 		return read_all(atoi(argv[2]), argc - 3, argv + 3);
+	if (argc >= 4 && !strcmp(argv[1], "--alternate"))
+		return alternate(atoi(argv[2]), argc - 3, argv + 3);
 	if (argc >= 3 && !strcmp(argv[1], "-o")) {
 		out = argv[2];
 		argc -= 2;
@@ -146,6 +179,7 @@ int main(int argc, char **argv)
 		return run_command(out, argv[1], atoi(argv[2]), argv + 4);
 	fprintf(stderr, "usage: measure [-o OUT] LABEL REPS -- command...\n"
 			"       measure --read FILE REPS\n"
-			"       measure --read-all REPS FILE...\n");
+			"       measure --read-all REPS FILE...\n"
+			"       measure --alternate REPS FILE...\n");
 	return 2;
 }
