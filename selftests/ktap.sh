@@ -56,13 +56,14 @@ skip_allowed() {	# name reason
 # program, each of its own result lines counts (pass, fail, skip); a
 # program with none counts by ktap-run's line for it: passed without a
 # result, it failed; skipped, it is a skip (with its reason).  A program
+# that passed with other than the number of results it planned failed.  A program
 # that failed without a failing result (a timeout, a crash) counts one
 # failure; so does a log with no result at all, or one whose exit status
 # (rc) says it failed though no line did.  With policy "guest", a skip not
 # on the allowlist is a failure.
 fold_ktap() {	# log name [rc] [policy]
 	local log=$1 name=$2 rc=${3:-0} policy=${4:-host}
-	local p=0 f=0 s=0 cases=0 f0=0 line what reason prog=
+	local p=0 f=0 s=0 cases=0 f0=0 plan= line what reason prog=
 	local bad=()
 	count_skip() {	# name reason
 		if [ -z "$2" ]; then
@@ -76,7 +77,9 @@ fold_ktap() {	# log name [rc] [policy]
 	while IFS= read -r line; do
 		case $line in
 		"# selftests: tcpstat: "*)
-			prog=${line#\# selftests: tcpstat: }; cases=0; f0=$f ;;
+			prog=${line#\# selftests: tcpstat: }; cases=0; f0=$f; plan= ;;
+		"# 1.."[0-9]*)
+			plan=${line#\# 1..}; plan=${plan%% *} ;;
 		"# ok "[0-9]*" # SKIP"*)
 			what=${line%% # SKIP*}; what=${what#\# ok * }
 			reason=${line#* # SKIP}; reason=${reason# }
@@ -92,6 +95,8 @@ fold_ktap() {	# log name [rc] [policy]
 		"ok "[0-9]*" selftests: tcpstat: "*)
 			if [ $cases -eq 0 ]; then
 				f=$((f + 1)); bad+=("$prog: passed without a result")
+			elif [ -n "$plan" ] && [ "$cases" -ne "$plan" ]; then
+				f=$((f + 1)); bad+=("$prog: $cases results, planned $plan")
 			fi
 			prog= ;;
 		"not ok "[0-9]*" selftests: tcpstat: "*)
