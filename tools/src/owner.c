@@ -293,18 +293,25 @@ struct cls {
 	char name[256];			/* container (lxc, nspawn), unit */
 };
 
-/* The components of path, but "", "." and ".." (a foreign cgroupns). */
-static size_t split_path(const char *s, size_t len, struct str *parts)
+/*
+ * The components of path, but "", "." and "..".  A path seen from another
+ * cgroup namespace (a reader in a container) starts with "..": *foreign
+ * says so.
+ */
+static size_t split_path(const char *s, size_t len, struct str *parts,
+			 int *foreign)
 {
 	size_t i = 0, n = 0;
 
+	*foreign = 0;
 	while (i < len && n < PARTS_MAX) {
 		size_t j = i;
 
 		while (j < len && s[j] != '/')
 			j++;
-		if (j > i && !(j - i == 1 && s[i] == '.') &&
-		    !(j - i == 2 && s[i] == '.' && s[i + 1] == '.'))
+		if (j - i == 2 && s[i] == '.' && s[i + 1] == '.')
+			*foreign = 1;
+		else if (j > i && !(j - i == 1 && s[i] == '.'))
 			parts[n++] = (struct str){ s + i, j - i };
 		i = j + 1;
 	}
@@ -437,18 +444,26 @@ static int container_part(const struct str *p, size_t n, size_t i, struct cls *k
 static void classify(const char *path, size_t len, struct cls *k)
 {
 	struct str p[PARTS_MAX];
-	size_t n = split_path(path, len, p), i, kubepods = n;
+	int foreign;
+	size_t n = split_path(path, len, p, &foreign), i, kubepods = n;
 
 	memset(k, 0, sizeof(*k));
 	if (!n || (n == 1 && str_is(p[0], "init.scope"))) {
 		k->kind = CLS_HOST;
 		return;
 	}
+	/*
+	 * cgroupfs' pod<UID> counts under kubepods/; in a path seen from
+	 * another cgroup namespace, kubepods/ and the QoS class may be above
+	 * where the path parts from the reader's (a DaemonSet's container
+	 * sees its neighbours as ../../pod<UID>/<id>): there, anywhere.
+	 */
 	for (i = 0; i < n; i++) {
 		if (kubepods == n && str_is(p[i], "kubepods"))
 			kubepods = i;
 		if (pod_slice(p[i], k->uid) ||
-		    (kubepods < i && p[i].len > 3 && !memcmp(p[i].s, "pod", 3) &&
+		    ((kubepods < i || (foreign && kubepods == n)) &&
+		     p[i].len > 3 && !memcmp(p[i].s, "pod", 3) &&
 		     take_uid(k->uid, p[i].s + 3, p[i].len - 3, 0))) {
 			k->kind = CLS_POD;
 			if (i + 1 < n)
