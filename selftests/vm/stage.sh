@@ -58,6 +58,12 @@ alive() {	# PID
 	[ "${st:0:1}" != Z ]
 }
 
+# A 64-hex id, made up as a runtime would.
+hex_id() {
+	printf '%08x%08x%08x%08x%08x%08x%08x%08x' "$SRANDOM" "$SRANDOM" "$SRANDOM" \
+		"$SRANDOM" "$SRANDOM" "$SRANDOM" "$SRANDOM" "$SRANDOM"
+}
+
 # Whether this is a rig guest (PID 1 is guest-init, every write goes to a
 # throwaway overlay): only there may a stage mount over /usr or start
 # daemons.
