@@ -678,7 +678,7 @@ static int write_str(const char *path, const char *s)
 	return err;
 }
 
-/* Minutes under KASAN in TCG: 15000 listeners' worth of sockets. */
+/* Minutes under KASAN in TCG: 10000 listeners' worth of sockets. */
 TEST_F_TIMEOUT(tables, snapshot_charged_to_reader, 3600)
 {
 	const char *root = "/sys/fs/cgroup", *cg = "/sys/fs/cgroup/tcpstat-charge";

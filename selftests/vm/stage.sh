@@ -134,6 +134,12 @@ dockerd_start() {
 	return $rc
 }
 
+# Every Docker container removed, if dockerd was started.
+docker_remove_all() {
+	[ -S "$containers_run/docker.sock" ] || return 0
+	"$docker" ps -aq 2>/dev/null | xargs -r "$docker" rm -f >/dev/null 2>&1
+}
+
 # Every process in pids ended, under a watchdog of its own (dockerd ends
 # its containerd); SIGKILL after it.
 all_gone() {
